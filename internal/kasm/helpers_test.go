@@ -27,6 +27,8 @@ type recordedRequest struct {
 	Body      map[string]any
 	RawBody   []byte
 	Attempted int // 1-based count of requests to this endpoint, this one included
+	// Context is the server side request context; it ends when the client gives up.
+	Context context.Context
 }
 
 // fakeServer is an httptest server whose answers come from a function and which records every
@@ -62,12 +64,20 @@ func (fs *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	req := recordedRequest{
 		Endpoint: endpoint, Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(),
-		Body: body, RawBody: raw, Attempted: n,
+		Body: body, RawBody: raw, Attempted: n, Context: r.Context(),
 	}
 	fs.requests = append(fs.requests, req)
+	answer := fs.answer
 	fs.mu.Unlock()
 
-	fs.answer(w, req)
+	answer(w, req)
+}
+
+// setAnswer replaces the answering function, for answers that need the server itself.
+func (fs *fakeServer) setAnswer(answer func(w http.ResponseWriter, req recordedRequest)) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.answer = answer
 }
 
 func (fs *fakeServer) count(endpoint string) int {
