@@ -1,0 +1,149 @@
+// Package acctest is the harness the provider's acceptance tests share. By default it starts
+// one in-process Kasm simulator for the whole test binary and points the provider at it through
+// the same environment variables a practitioner would set. When KASM_BASE_URL, KASM_API_KEY and
+// KASM_API_KEY_SECRET are already set, the tests run unchanged against that real server instead,
+// and tests that need simulator-only hooks (fault injection, out-of-band changes) skip.
+package acctest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasm"
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmsim"
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/provider"
+)
+
+// Environment variables that select a real Kasm server.
+const (
+	EnvBaseURL      = "KASM_BASE_URL"
+	EnvAPIKey       = "KASM_API_KEY"
+	EnvAPIKeySecret = "KASM_API_KEY_SECRET"
+)
+
+// ProviderName is the provider's type name in test configurations.
+const ProviderName = "kasm"
+
+// ProtoV6ProviderFactories serves the provider in-process to the Terraform CLI the tests drive.
+var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	ProviderName: providerserver.NewProtocol6WithError(provider.New("test", "")()),
+}
+
+// SessionStageDelay is how long the shared simulator keeps a new session in each start-up
+// state (requested, provisioning, assigned, starting), so that acceptance tests exercise
+// the provider's polling the way an autoscaled real deployment would.
+const SessionStageDelay = 250 * time.Millisecond
+
+var (
+	setupOnce  sync.Once
+	simulator  *kasmsim.Server
+	realServer bool
+)
+
+// setup decides, once per test binary, whether the tests talk to a real server or to the
+// simulator, and starts the simulator when needed.
+func setup() {
+	setupOnce.Do(func() {
+		if os.Getenv(EnvBaseURL) != "" && os.Getenv(EnvAPIKey) != "" && os.Getenv(EnvAPIKeySecret) != "" {
+			realServer = true
+			return
+		}
+		simulator = kasmsim.New(kasmsim.Options{
+			Autoscale: true,
+			SessionTiming: kasmsim.SessionTiming{
+				Requested:    SessionStageDelay,
+				Provisioning: SessionStageDelay,
+				Assigned:     SessionStageDelay,
+				Starting:     SessionStageDelay,
+				Deleting:     SessionStageDelay,
+			},
+		})
+		// The server lives as long as the test binary; the process exit closes it.
+		server := httptest.NewServer(simulator)
+		key, secret := simulator.AdminKey()
+		setEnv(EnvBaseURL, server.URL)
+		setEnv(EnvAPIKey, key)
+		setEnv(EnvAPIKeySecret, secret)
+	})
+}
+
+func setEnv(name, value string) {
+	if err := os.Setenv(name, value); err != nil {
+		panic(fmt.Sprintf("acctest: cannot set %s: %v", name, err))
+	}
+}
+
+// PreCheck makes sure the tests have a Kasm server: the simulator, or the real server the
+// KASM_ variables name. A partial set of variables is a mistake worth failing loudly on.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	set := 0
+	for _, name := range []string{EnvBaseURL, EnvAPIKey, EnvAPIKeySecret} {
+		if os.Getenv(name) != "" {
+			set++
+		}
+	}
+	if set > 0 && set < 3 && !usingSimulator() {
+		t.Fatalf("set all of %s, %s and %s to test against a real Kasm server, or none of them to use the simulator",
+			EnvBaseURL, EnvAPIKey, EnvAPIKeySecret)
+	}
+	setup()
+}
+
+func usingSimulator() bool {
+	return simulator != nil
+}
+
+// Simulator returns the shared simulator, or skips the test when it runs against a real server,
+// because the test needs a hook that only the simulator has.
+func Simulator(t *testing.T) *kasmsim.Server {
+	t.Helper()
+	PreCheck(t)
+	if realServer {
+		t.Skip("this test uses simulator-only hooks (fault injection or out-of-band changes); skipped against a real Kasm server")
+	}
+	return simulator
+}
+
+// IsRealServer reports whether the tests run against a real Kasm server.
+func IsRealServer(t *testing.T) bool {
+	t.Helper()
+	PreCheck(t)
+	return realServer
+}
+
+// Client returns an API client for the server under test, for checks that read back through the
+// API (destroy checks, drift set-up on a real server).
+func Client(t *testing.T) *kasm.Client {
+	t.Helper()
+	PreCheck(t)
+	client, err := kasm.NewClient(kasm.Config{
+		BaseURL:      os.Getenv(EnvBaseURL),
+		APIKey:       os.Getenv(EnvAPIKey),
+		APIKeySecret: os.Getenv(EnvAPIKeySecret),
+		MaxRetries:   2,
+	})
+	if err != nil {
+		t.Fatalf("creating the Kasm client for checks: %v", err)
+	}
+	return client
+}
+
+// RandomName returns prefix followed by a random suffix, so that tests sharing a server, or
+// running against a real one, never collide.
+func RandomName(prefix string) string {
+	suffix := make([]byte, 5)
+	if _, err := rand.Read(suffix); err != nil {
+		panic(fmt.Sprintf("acctest: reading random bytes: %v", err))
+	}
+	return prefix + "-" + hex.EncodeToString(suffix)
+}
