@@ -92,6 +92,13 @@ func (fs *fakeServer) count(endpoint string) int {
 	return n
 }
 
+// all returns every request seen so far.
+func (fs *fakeServer) all() []recordedRequest {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return append([]recordedRequest(nil), fs.requests...)
+}
+
 func (fs *fakeServer) last(endpoint string) recordedRequest {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()

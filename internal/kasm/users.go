@@ -257,7 +257,8 @@ type getUsersPayload struct {
 // reports or a page comes back empty. Kasm lists users in creation order, so users created
 // while the pages are read appear at the end; a user deleted meanwhile can shift the pages
 // and hide another user until the next listing. A server that does not page (no total in the
-// answer) is read once.
+// answer) is read once; one that repeats a page instead of moving on gives an error rather
+// than a partial list.
 func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, error) {
 	pageSize := opts.PageSize
 	if pageSize <= 0 {
@@ -281,8 +282,12 @@ func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, er
 			all = append(all, u)
 			added++
 		}
-		// Stopping when a page adds nobody guards against a server that ignores "page".
-		if !paged || added == 0 || len(all) >= total {
+		if len(users) > 0 && added == 0 {
+			// A server that ignores "page" would otherwise be read forever.
+			return nil, fmt.Errorf("kasm: %s: page %d lists only users of earlier pages; "+
+				"the server does not page as expected", epGetUsers, page)
+		}
+		if !paged || len(users) == 0 || len(all) >= total {
 			return all, nil
 		}
 	}
