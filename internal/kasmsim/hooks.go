@@ -383,6 +383,17 @@ func (s *Server) User(id string) (UserRecord, bool) {
 	return UserRecord{}, false
 }
 
+// PasswordMatches reports whether password is the current password of the
+// user with the given id (either form), so tests can prove a password was
+// set or changed without the simulator ever exposing it.
+func (s *Server) PasswordMatches(id, password string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hexID, _ := normalizeID(id)
+	u := s.users[hexID]
+	return u != nil && u.PasswordHash == hashPassword(password)
+}
+
 // UserByName returns a copy of the user with the given username, compared
 // case-insensitively as Kasm does.
 func (s *Server) UserByName(username string) (UserRecord, bool) {

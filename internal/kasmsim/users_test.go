@@ -429,3 +429,29 @@ func TestUserAttributes(t *testing.T) {
 	expectError(t, h.call("get_attributes", map[string]any{"target_user": map[string]any{"username": "ghost"}}), 400, "No user found with name/id: (ghost)")
 	expectError(t, h.call("get_attributes", map[string]any{}), 400, "Invalid Request: Missing required parameters")
 }
+
+func TestPasswordMatches(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, kasmsim.Options{})
+	body := h.ok("create_user", map[string]any{"target_user": map[string]any{
+		"username": "pw@example.com",
+		"password": "first-Secret-1",
+	}})
+	id := obj(t, body, "user")["user_id"].(string)
+	if !h.sim.PasswordMatches(id, "first-Secret-1") {
+		t.Fatal("the password sent to create_user does not match")
+	}
+	if h.sim.PasswordMatches(dashedID(id), "other") {
+		t.Fatal("a wrong password matches")
+	}
+
+	h.ok("update_user", map[string]any{"target_user": map[string]any{
+		"user_id": id, "username": "pw@example.com", "password": "second-Secret-2",
+	}})
+	if !h.sim.PasswordMatches(dashedID(id), "second-Secret-2") || h.sim.PasswordMatches(id, "first-Secret-1") {
+		t.Fatal("update_user did not replace the password")
+	}
+	if h.sim.PasswordMatches("00000000000000000000000000000000", "second-Secret-2") {
+		t.Fatal("an unknown user matches")
+	}
+}
