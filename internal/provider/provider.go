@@ -257,18 +257,23 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"request_timeout": requestTimeout.String(),
 	})
 
-	data := &providerData{client: client, baseURL: parsedBaseURL}
+	data := &providerData{client: client, baseURL: parsedBaseURL, users: newUserDirectory(client)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
 }
 
 func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewUserResource,
+	}
 }
 
 func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewUserDataSource,
+		NewUsersDataSource,
+	}
 }
 
 func (p *kasmProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {

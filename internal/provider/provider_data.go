@@ -16,6 +16,9 @@ type providerData struct {
 	// baseURL is the Kasm web root; session and join paths are appended to it to build the
 	// absolute URLs people open in a browser.
 	baseURL *url.URL
+	// users serves kasm_user reads, from one listing when many arrive together. Every write
+	// to a user must call users.invalidate().
+	users *userDirectory
 }
 
 // absoluteURL joins a path that Kasm returns (such as "/#/connect/kasm/...") to the web root.

@@ -1,0 +1,935 @@
+package provider_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/acctest"
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasm"
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmsim"
+)
+
+// allUsersGroupID is the fixed id of Kasm's All Users group, the same on every install.
+const allUsersGroupID = "68d557ac4cac42cca9f31c7c853de0f3"
+
+const testUserAddress = "kasm_user.test"
+
+func TestAccUser_basic(t *testing.T) {
+	username := acctest.RandomName("tf-user") + "@example.com"
+	renamed := acctest.RandomName("tf-renamed") + "@example.com"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccUserConfig(username, `
+  first_name   = "Ada"
+  last_name    = "Lovelace"
+  phone        = "+44 20 7946 0000"
+  organization = "Analytical Engines"
+  notes        = "created by Terraform"
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testUserAddress, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("id"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{32}$`))),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("username"), knownvalue.StringExact(username)),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("first_name"), knownvalue.StringExact("Ada")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("last_name"), knownvalue.StringExact("Lovelace")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("phone"), knownvalue.StringExact("+44 20 7946 0000")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("organization"),
+						knownvalue.StringExact("Analytical Engines")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("notes"),
+						knownvalue.StringExact("created by Terraform")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("locked"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("disabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("force_delete"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("realm"), knownvalue.StringExact("local")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("group_ids"),
+						knownvalue.SetPartial([]knownvalue.Check{knownvalue.StringExact(allUsersGroupID)})),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("password"), knownvalue.Null()),
+				},
+			},
+			{
+				// The same configuration again: nothing to do.
+				Config: testAccUserConfig(username, `
+  first_name   = "Ada"
+  last_name    = "Lovelace"
+  phone        = "+44 20 7946 0000"
+  organization = "Analytical Engines"
+  notes        = "created by Terraform"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// Names change, phone and notes are removed (cleared in Kasm), the user is locked.
+				Config: testAccUserConfig(username, `
+  first_name   = "Augusta"
+  last_name    = "King"
+  organization = "Analytical Engines"
+  locked       = true
+  disabled     = true
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testUserAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testUserAddress, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("first_name"), knownvalue.StringExact("Augusta")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("last_name"), knownvalue.StringExact("King")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("phone"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("notes"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("locked"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("disabled"), knownvalue.Bool(true)),
+					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+						if u.Phone != "" || u.Notes != "" || !u.Locked || !u.Disabled || u.FirstName != "Augusta" {
+							return fmt.Errorf("Kasm holds %+v", *u)
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				// A rename happens in place.
+				Config: testAccUserConfig(renamed, `
+  first_name   = "Augusta"
+  last_name    = "King"
+  organization = "Analytical Engines"
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testUserAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testUserAddress, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("username"), knownvalue.StringExact(renamed)),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("locked"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				ResourceName:      testUserAddress,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// The username works as an import identifier too.
+				ResourceName:      testUserAddress,
+				ImportState:       true,
+				ImportStateId:     renamed,
+				ImportStateVerify: true,
+			},
+			{
+				// So does the dashed form of the id.
+				ResourceName: testUserAddress,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					id := s.RootModule().Resources[testUserAddress].Primary.ID
+					return id[0:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:], nil
+				},
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccUser_drift(t *testing.T) {
+	username := acctest.RandomName("tf-drift") + "@example.com"
+	config := testAccUserConfig(username, `
+  first_name = "Grace"
+`)
+	var userID string
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+						userID = u.ID
+						return nil
+					}),
+				},
+			},
+			{
+				// Deleted outside Terraform: the refresh drops it and the plan creates it again.
+				PreConfig: func() {
+					if err := acctest.Client(t).DeleteUser(context.Background(), userID, true); err != nil {
+						t.Fatalf("deleting the user out of band: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testUserAddress, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+						if u.ID == userID {
+							return errors.New("the user was not created again")
+						}
+						userID = u.ID
+						return nil
+					}),
+				},
+			},
+			{
+				// Edited outside Terraform: the plan puts the configured values back.
+				PreConfig: func() {
+					_, err := acctest.Client(t).UpdateUser(context.Background(), kasm.UpdateUserRequest{
+						UserID: userID, Username: username, FirstName: kasm.String("Changed"), Locked: kasm.Bool(true),
+					})
+					if err != nil {
+						t.Fatalf("editing the user out of band: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testUserAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("first_name"), knownvalue.StringExact("Grace")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+						if u.FirstName != "Grace" || u.Locked {
+							return fmt.Errorf("the out-of-band edit was not reverted: %+v", *u)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}
+
+func TestAccUser_duplicateUsernameRefusesToAdopt(t *testing.T) {
+	acctest.PreCheck(t)
+	username := acctest.RandomName("tf-taken") + "@example.com"
+	existing, err := acctest.Client(t).CreateUser(context.Background(), kasm.CreateUserRequest{Username: username})
+	if err != nil {
+		t.Fatalf("creating the existing user: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := acctest.Client(t).DeleteUser(context.Background(), existing.ID, true); err != nil {
+			t.Errorf("deleting the existing user: %v", err)
+		}
+	})
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccUserConfig(username, ""),
+				ExpectError: regexp.MustCompile(`(?s)already exists.*` + existing.ID +
+					`.*terraform import kasm_user.<name>\s+` + regexp.QuoteMeta(username)),
+			},
+		},
+	})
+	if _, err := acctest.Client(t).GetUser(context.Background(), kasm.UserRef{ID: existing.ID}); err != nil {
+		t.Fatalf("the existing user was touched: %v", err)
+	}
+}
+
+func TestAccUser_importUnknown(t *testing.T) {
+	username := acctest.RandomName("tf-absent") + "@example.com"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        testAccUserConfig(username, ""),
+				ResourceName:  testUserAddress,
+				ImportState:   true,
+				ImportStateId: "0f0e0d0c-0b0a-4908-8706-050403020100",
+				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			},
+			{
+				Config:        testAccUserConfig(username, ""),
+				ResourceName:  testUserAddress,
+				ImportState:   true,
+				ImportStateId: username,
+				ExpectError:   regexp.MustCompile(`No Kasm user has the username`),
+			},
+		},
+	})
+}
+
+func TestAccUser_invalidConfiguration(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      testAccUserConfig("Bob@Example.com", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)username must be lower case.*"bob@example.com".*lower\("Bob@Example.com"\)`),
+			},
+			{
+				Config:      testAccUserConfig(" bob@example.com", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`username must be lower case without leading or trailing spaces`),
+			},
+			{
+				Config:      testAccUserConfig("bob@example.com", `first_name = "`+strings.Repeat("x", 65)+`"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)first_name.*character count must be between 1 and 64`),
+			},
+			{
+				Config:      testAccUserConfig("bob@example.com", `organization = "Acme "`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`organization must not start or end with white space`),
+			},
+			{
+				Config: testAccUserConfig("bob@example.com", `
+  password            = "one"
+  password_wo         = "two"
+  password_wo_version = 1
+`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid Attribute Combination`),
+			},
+			{
+				Config:      testAccUserConfig("bob@example.com", `password_wo = "two"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*password_wo_version`),
+			},
+			{
+				Config:      testAccUserConfig("bob@example.com", `password_wo_version = 1`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*password_wo`),
+			},
+		},
+	})
+}
+
+func TestAccUser_wrongCredentials(t *testing.T) {
+	acctest.PreCheck(t)
+	provider := testAccUserProviderBlock(os.Getenv(acctest.EnvBaseURL), os.Getenv(acctest.EnvAPIKey),
+		"not-the-secret-0123456789abcdef", "")
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + testAccUserConfig(acctest.RandomName("tf-creds")+"@example.com", ""),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm User.*refused the API key`),
+			},
+		},
+	})
+}
+
+func TestAccUser_missingPermission(t *testing.T) {
+	sim := acctest.Simulator(t)
+	key, secret := sim.CreateAPIKey(kasmsim.APIKeySpec{
+		Name:        acctest.RandomName("users-view-only"),
+		Permissions: []kasmsim.Permission{kasmsim.PermUsersView},
+	})
+	provider := testAccUserProviderBlock(os.Getenv(acctest.EnvBaseURL), key, secret, "")
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + testAccUserConfig(acctest.RandomName("tf-perm")+"@example.com", ""),
+				ExpectError: testAccTextRegexp("Unable to Create Kasm User", "permissions this operation needs (Users Create)"),
+			},
+		},
+	})
+}
+
+func TestAccUser_unreachableServer(t *testing.T) {
+	acctest.PreCheck(t)
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("reserving a port: %v", err)
+	}
+	closedURL := "http://" + listener.Addr().String()
+	if err := listener.Close(); err != nil {
+		t.Fatalf("closing the port: %v", err)
+	}
+	provider := testAccUserProviderBlock(closedURL, "somekey", "somesecret", "max_retries = 0")
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + testAccUserConfig(acctest.RandomName("tf-offline")+"@example.com", ""),
+				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm User.*could not be reached`),
+			},
+		},
+	})
+}
+
+func TestAccUser_forceDelete(t *testing.T) {
+	username := acctest.RandomName("tf-sessions") + "@example.com"
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccUserConfig(username, ""),
+			},
+			{
+				// A session makes Kasm refuse to delete the user without force.
+				PreConfig:   func() { testAccStartSessionFor(t, username) },
+				Config:      testAccUserConfig(username, ""),
+				Destroy:     true,
+				ExpectError: testAccTextRegexp("still has Kasm sessions", "set force_delete = true on the resource and apply it"),
+			},
+			{
+				// Applying force_delete needs no API call; the final destroy then succeeds.
+				Config: testAccUserConfig(username, `force_delete = true`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testUserAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("force_delete"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccUser_lostCreateAnswerIsReconciled(t *testing.T) {
+	acctest.Simulator(t)
+	private := newUserTestSimulator(t)
+	username := acctest.RandomName("tf-lost") + "@example.com"
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             private.checkDestroyed(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					private.sim.InjectFault("create_user", kasmsim.Fault{Kind: kasmsim.FaultLostAnswer, Times: 1})
+				},
+				Config: private.providerBlock() + testAccUserConfig(username, `first_name = "Lost"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("first_name"), knownvalue.StringExact("Lost")),
+					stateCheckFunc(func(state *tfjson.State) error {
+						matching := 0
+						for _, u := range private.sim.Users() {
+							if u.Username == username {
+								matching++
+							}
+						}
+						if matching != 1 || private.sim.RequestCount("create_user") != 1 {
+							return fmt.Errorf("%d users named %s after %d create_user requests, want 1 and 1",
+								matching, username, private.sim.RequestCount("create_user"))
+						}
+						stored, _ := private.sim.UserByName(username)
+						if got := stateAttribute(state, testUserAddress, "id"); got != stored.ID {
+							return fmt.Errorf("state id %v, Kasm id %s", got, stored.ID)
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}
+
+func TestAccUser_lostCreateRequestCreatesNothing(t *testing.T) {
+	acctest.Simulator(t)
+	private := newUserTestSimulator(t)
+	username := acctest.RandomName("tf-reset") + "@example.com"
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					private.sim.InjectFault("create_user", kasmsim.Fault{Kind: kasmsim.FaultConnReset, Times: 1})
+				},
+				Config:      private.providerBlock() + testAccUserConfig(username, ""),
+				ExpectError: testAccTextRegexp("answer to the create_user request was lost", "so the user was not created"),
+			},
+		},
+	})
+	if _, found := private.sim.UserByName(username); found {
+		t.Fatal("a user exists although the create failed")
+	}
+}
+
+func TestAccUser_password(t *testing.T) {
+	sim := acctest.Simulator(t)
+	username := acctest.RandomName("tf-password") + "@example.com"
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccUserConfig(username, `password = "First-Password-1"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectSensitiveValue(testUserAddress, tfjsonpath.New("password")),
+					testAccCheckSimPassword(sim, "First-Password-1"),
+				},
+			},
+			{
+				// Kasm unlocks a user whose password changes; the provider locks them again.
+				Config: testAccUserConfig(username, `
+  password = "Second-Password-2"
+  locked   = true
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testUserAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					testAccCheckSimPassword(sim, "Second-Password-2"),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("locked"), knownvalue.Bool(true)),
+					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+						if !u.Locked {
+							return errors.New("the user is not locked in Kasm")
+						}
+						return nil
+					}),
+				},
+			},
+			{
+				ResourceName:      testUserAddress,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// Kasm cannot report passwords; an imported user has none in state.
+				ImportStateVerifyIgnore: []string{"password"},
+			},
+		},
+	})
+}
+
+func TestAccUser_passwordWriteOnly(t *testing.T) {
+	sim := acctest.Simulator(t)
+	username := acctest.RandomName("tf-wo") + "@example.com"
+	const first, second, ignored = "Write-Only-First-1", "Write-Only-Second-2", "Write-Only-Ignored-3"
+	// The password comes from an ephemeral variable, as it would from a secret store, so that
+	// not even the configuration section of the plan holds it.
+	configText := func(version int) string {
+		return `
+variable "password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+` + testAccUserConfig(username, fmt.Sprintf(`
+  password_wo         = var.password
+  password_wo_version = %d
+`, version))
+	}
+	variables := func(password string) config.Variables {
+		return config.Variables{"password": config.StringVariable(password)}
+	}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserDestroy(t),
+		Steps: []resource.TestStep{
+			{
+				Config:          configText(1),
+				ConfigVariables: variables(first),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					testAccExpectPlanLacks(first),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("password_wo_version"), knownvalue.Int64Exact(1)),
+					testAccExpectStateLacks(first),
+					testAccCheckSimPassword(sim, first),
+				},
+			},
+			{
+				// A new version sends the new password in place.
+				Config:          configText(2),
+				ConfigVariables: variables(second),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testUserAddress, plancheck.ResourceActionUpdate),
+					testAccExpectPlanLacks(second),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					testAccExpectStateLacks(second),
+					testAccCheckSimPassword(sim, second),
+				},
+			},
+			{
+				// Without a new version a changed password_wo is not sent.
+				Config:           configText(2),
+				ConfigVariables:  variables(ignored),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					testAccCheckSimPassword(sim, second),
+				},
+			},
+			{
+				Config:            configText(2),
+				ConfigVariables:   variables(second),
+				ResourceName:      testUserAddress,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// Kasm cannot report passwords, so an imported user has no password version.
+				ImportStateVerifyIgnore: []string{"password_wo_version"},
+			},
+		},
+	})
+}
+
+func TestAccUser_refreshUsesDirectory(t *testing.T) {
+	acctest.Simulator(t)
+	private := newUserTestSimulator(t)
+	const users = 40
+	prefix := acctest.RandomName("tf-refresh")
+	config := private.providerBlock() + fmt.Sprintf(`
+resource "kasm_user" "many" {
+  count    = %d
+  username = "%s-${count.index}@example.com"
+}
+`, users, prefix)
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             private.checkDestroyed(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: private.sim.ResetCounts,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+					planCheckFunc(func(*tfjson.Plan) error {
+						// 16 reads trigger one listing; up to 10 parallel reads may have started
+						// before it. Without the directory the refresh takes 40 get_user calls.
+						getUser, getUsers := private.sim.RequestCount("get_user"), private.sim.RequestCount("get_users")
+						if getUsers != 1 || getUser > 26 {
+							return fmt.Errorf("refreshing %d users took %d get_user and %d get_users calls", users, getUser, getUsers)
+						}
+						return nil
+					}),
+				}},
+			},
+		},
+	})
+}
+
+// testAccUserConfig is a kasm_user "test" resource with the given username and extra
+// attribute lines.
+func testAccUserConfig(username, attributes string) string {
+	return fmt.Sprintf(`
+resource "kasm_user" "test" {
+  username = %[1]q
+  %[2]s
+}
+`, username, attributes)
+}
+
+// testAccUserProviderBlock is an explicit provider block, for tests of credentials and
+// connectivity.
+func testAccUserProviderBlock(baseURL, key, secret, extra string) string {
+	return fmt.Sprintf(`
+provider "kasm" {
+  base_url       = %[1]q
+  api_key        = %[2]q
+  api_key_secret = %[3]q
+  %[4]s
+}
+`, baseURL, key, secret, extra)
+}
+
+// testAccCheckUserDestroy accepts only "not found" from Kasm for every kasm_user in state.
+func testAccCheckUserDestroy(t *testing.T) resource.TestCheckFunc {
+	t.Helper()
+	return func(s *terraform.State) error {
+		return checkUsersDeleted(s, acctest.Client(t))
+	}
+}
+
+func checkUsersDeleted(s *terraform.State, client *kasm.Client) error {
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type != "kasm_user" {
+			continue
+		}
+		_, err := client.GetUser(context.Background(), kasm.UserRef{ID: rs.Primary.ID})
+		if err == nil {
+			return fmt.Errorf("kasm_user %s still exists", rs.Primary.ID)
+		}
+		if !errors.Is(err, kasm.ErrNotFound) {
+			return fmt.Errorf("checking kasm_user %s: %w", rs.Primary.ID, err)
+		}
+	}
+	return nil
+}
+
+// testAccCheckUserInKasm reads the user of a kasm_user resource back through the API.
+func testAccCheckUserInKasm(t *testing.T, address string, check func(*kasm.User) error) statecheck.StateCheck {
+	t.Helper()
+	return stateCheckFunc(func(state *tfjson.State) error {
+		id, ok := stateAttribute(state, address, "id").(string)
+		if !ok {
+			return fmt.Errorf("%s has no id in state", address)
+		}
+		user, err := acctest.Client(t).GetUser(context.Background(), kasm.UserRef{ID: id})
+		if err != nil {
+			return fmt.Errorf("reading %s back: %w", address, err)
+		}
+		return check(user)
+	})
+}
+
+// testAccCheckSimPassword checks through the simulator that the test user's password is want.
+func testAccCheckSimPassword(sim *kasmsim.Server, want string) statecheck.StateCheck {
+	return stateCheckFunc(func(state *tfjson.State) error {
+		id, _ := stateAttribute(state, testUserAddress, "id").(string)
+		if !sim.PasswordMatches(id, want) {
+			return fmt.Errorf("the password of user %s is not the one configured last", id)
+		}
+		return nil
+	})
+}
+
+// testAccExpectStateLacks fails when secret appears anywhere in the state.
+func testAccExpectStateLacks(secret string) statecheck.StateCheck {
+	return stateCheckFunc(func(state *tfjson.State) error {
+		raw, err := json.Marshal(state)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(raw), secret) {
+			return errors.New("the write-only password is in the state")
+		}
+		return nil
+	})
+}
+
+// testAccExpectPlanLacks fails when secret appears anywhere in the plan.
+func testAccExpectPlanLacks(secret string) plancheck.PlanCheck {
+	return planCheckFunc(func(plan *tfjson.Plan) error {
+		raw, err := json.Marshal(plan)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(raw), secret) {
+			return errors.New("the write-only password is in the plan")
+		}
+		return nil
+	})
+}
+
+// testAccStartSessionFor requests a session for the named user on the first image Kasm lists.
+func testAccStartSessionFor(t *testing.T, username string) {
+	t.Helper()
+	ctx := context.Background()
+	client := acctest.Client(t)
+	user, err := client.GetUser(ctx, kasm.UserRef{Username: username})
+	if err != nil {
+		t.Fatalf("looking up %s: %v", username, err)
+	}
+	images, err := client.GetImages(ctx)
+	if err != nil || len(images) == 0 {
+		t.Fatalf("listing images for a session: %d images, error %v", len(images), err)
+	}
+	if _, err := client.RequestKasm(ctx, kasm.RequestKasmRequest{UserID: user.ID, ImageID: images[0].ID}); err != nil {
+		t.Fatalf("requesting a session for %s: %v", username, err)
+	}
+}
+
+// testAccTextRegexp matches the phrases in order, however Terraform wraps the lines of a
+// diagnostic.
+func testAccTextRegexp(phrases ...string) *regexp.Regexp {
+	quoted := make([]string, len(phrases))
+	for i, phrase := range phrases {
+		words := strings.Fields(phrase)
+		for j, word := range words {
+			words[j] = regexp.QuoteMeta(word)
+		}
+		quoted[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// stateAttribute returns an attribute of a root module resource from the state JSON, or nil.
+func stateAttribute(state *tfjson.State, address, attribute string) any {
+	if state == nil || state.Values == nil || state.Values.RootModule == nil {
+		return nil
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == address {
+			return r.AttributeValues[attribute]
+		}
+	}
+	return nil
+}
+
+// stateCheckFunc adapts a function to statecheck.StateCheck.
+type stateCheckFunc func(*tfjson.State) error
+
+func (f stateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(req.State)
+}
+
+// planCheckFunc adapts a function to plancheck.PlanCheck.
+type planCheckFunc func(*tfjson.Plan) error
+
+func (f planCheckFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f(req.Plan)
+}
+
+// userTestSimulator is a simulator of the test's own, for tests that inject faults or count
+// requests: the shared simulator serves tests running in parallel.
+type userTestSimulator struct {
+	sim         *kasmsim.Server
+	url         string
+	key, secret string
+}
+
+func newUserTestSimulator(t *testing.T) *userTestSimulator {
+	t.Helper()
+	sim := kasmsim.New(kasmsim.Options{})
+	server := httptest.NewServer(sim)
+	t.Cleanup(server.Close)
+	key, secret := sim.AdminKey()
+	return &userTestSimulator{sim: sim, url: server.URL, key: key, secret: secret}
+}
+
+// providerBlock points the provider at this simulator.
+func (s *userTestSimulator) providerBlock() string {
+	return testAccUserProviderBlock(s.url, s.key, s.secret, "")
+}
+
+func (s *userTestSimulator) client(t *testing.T) *kasm.Client {
+	t.Helper()
+	client, err := kasm.NewClient(kasm.Config{BaseURL: s.url, APIKey: s.key, APIKeySecret: s.secret})
+	if err != nil {
+		t.Fatalf("creating a client for the test simulator: %v", err)
+	}
+	return client
+}
+
+func (s *userTestSimulator) checkDestroyed() resource.TestCheckFunc {
+	return func(state *terraform.State) error {
+		client, err := kasm.NewClient(kasm.Config{BaseURL: s.url, APIKey: s.key, APIKeySecret: s.secret})
+		if err != nil {
+			return err
+		}
+		return checkUsersDeleted(state, client)
+	}
+}
+
+
+
+// TestAccUser_secretsStayOutOfLogs runs creates and password changes with TRACE logging sent
+// to a file and checks that neither the API key secret nor any password reaches it.
+//
+// terraform-plugin-testing serves the provider in-process, with a tfsdklog test sink that reads
+// TF_LOG and TF_LOG_PATH when a step starts the provider; TF_ACC_LOG_PATH takes precedence
+// over TF_LOG_PATH there and also receives the Terraform CLI's log and the test harness's own
+// lines (which include the step configuration, hence the passwords come from variables).
+// Both ways are run, and each file must hold the provider's client lines, or finding no
+// secret in it would prove nothing.
+func TestAccUser_secretsStayOutOfLogs(t *testing.T) {
+	for _, env := range []string{"TF_LOG_PATH", "TF_ACC_LOG_PATH"} {
+		t.Run(env, func(t *testing.T) {
+			logFile := filepath.Join(t.TempDir(), "trace.log")
+			t.Setenv("TF_LOG", "TRACE")
+			t.Setenv(env, logFile)
+			testAccUserSecretsStayOutOf(t, logFile)
+		})
+	}
+}
+
+func testAccUserSecretsStayOutOf(t *testing.T, logFile string) {
+	acctest.PreCheck(t)
+	const plainFirst, plainSecond, writeOnly = "Plain-Secret-One-1", "Plain-Secret-Two-2", "Write-Only-Secret-3"
+	configText := fmt.Sprintf(`
+variable "plain_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "write_only_password" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "kasm_user" "plain" {
+  username = %[1]q
+  password = var.plain_password
+}
+
+resource "kasm_user" "write_only" {
+  username            = %[2]q
+  password_wo         = var.write_only_password
+  password_wo_version = 1
+}
+`, acctest.RandomName("tf-logs-a")+"@example.com", acctest.RandomName("tf-logs-b")+"@example.com")
+	variables := func(plain string) config.Variables {
+		return config.Variables{
+			"plain_password":      config.StringVariable(plain),
+			"write_only_password": config.StringVariable(writeOnly),
+		}
+	}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserDestroy(t),
+		Steps: []resource.TestStep{
+			{Config: configText, ConfigVariables: variables(plainFirst)},
+			{Config: configText, ConfigVariables: variables(plainSecond)},
+		},
+	})
+
+	raw, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatalf("reading the log: %v", err)
+	}
+	text := string(raw)
+	for _, endpoint := range []string{"endpoint=create_user", "endpoint=update_user", "endpoint=get_user"} {
+		if !strings.Contains(text, endpoint) {
+			t.Errorf("the log has no %q line: the provider's logs were not captured", endpoint)
+		}
+	}
+	secrets := map[string]string{
+		"the API key secret":      os.Getenv(acctest.EnvAPIKeySecret),
+		"the first password":      plainFirst,
+		"the second password":     plainSecond,
+		"the write-only password": writeOnly,
+	}
+	for what, secret := range secrets {
+		if secret == "" {
+			t.Fatalf("%s is empty", what)
+		}
+		if strings.Contains(text, secret) {
+			t.Errorf("%s appears in the log", what)
+		}
+	}
+}

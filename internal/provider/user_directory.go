@@ -1,0 +1,217 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasm"
+)
+
+// Refreshing a configuration with thousands of kasm_user resources would cost one get_user call
+// per user. The user directory notices when many user reads arrive close together, which is
+// what a refresh looks like, and then serves them from one snapshot of get_users (every page)
+// instead. A handful of reads never pays for a listing: below the threshold every read is a
+// plain get_user.
+const (
+	// userDirectoryThreshold is how many user reads within userDirectoryWindow make a listing
+	// worth its cost. A listing of an estate costs one call per userDirectoryPageSize users.
+	userDirectoryThreshold = 16
+	// userDirectoryWindow is how close together reads must be to count towards the threshold.
+	userDirectoryWindow = 5 * time.Second
+	// userDirectorySnapshotTTL bounds how stale a snapshot may be. A refresh is a point-in-time
+	// view anyway; the bound only keeps a long-running command from serving old data.
+	userDirectorySnapshotTTL = 30 * time.Second
+	// userDirectoryPageSize is the page size of the snapshot listing.
+	userDirectoryPageSize = 500
+)
+
+// userReader is the part of the Kasm client the directory needs.
+type userReader interface {
+	GetUser(ctx context.Context, ref kasm.UserRef) (*kasm.User, error)
+	GetUsers(ctx context.Context, opts kasm.GetUsersOptions) ([]kasm.User, error)
+}
+
+// userDirectory serves user reads for one configured provider. It is safe for concurrent use,
+// because Terraform reads resources in parallel.
+//
+// Correctness rules:
+//   - every write the provider makes to a user calls invalidate, so a snapshot never hides
+//     the provider's own changes;
+//   - a user missing from the snapshot is confirmed with get_user before it is declared gone
+//     (it may have been created after the listing, or a concurrent deletion may have shifted a
+//     page);
+//   - get_users leaves groups empty for an API key without the Groups View permission, and
+//     every user is at least in All Users, so a user listed without groups is read with
+//     get_user to learn its group ids. A snapshot in which no user has groups is discarded and
+//     the directory stops listing until the snapshot lifetime has passed.
+type userDirectory struct {
+	client    userReader
+	now       func() time.Time
+	threshold int
+	window    time.Duration
+	ttl       time.Duration
+	pageSize  int
+
+	mu sync.Mutex
+	// recent holds the times of the reads inside the window, oldest first.
+	recent []time.Time
+	// snapshot is the current listing, or nil.
+	snapshot *userSnapshot
+	// loading is the listing in flight, or nil; concurrent reads wait for it instead of
+	// listing again.
+	loading *snapshotLoad
+	// generation counts invalidations, so that a listing started before a write is not kept.
+	generation uint64
+	// pausedUntil stops listing after a listing failed or proved useless (no groups visible).
+	pausedUntil time.Time
+}
+
+// userSnapshot is one listing of every (non-anonymous) user, by normalised id.
+type userSnapshot struct {
+	users    map[string]kasm.User
+	loadedAt time.Time
+}
+
+// snapshotLoad is a listing in flight. done is closed when it finishes; snapshot is nil when it
+// failed or was invalidated meanwhile.
+type snapshotLoad struct {
+	done     chan struct{}
+	snapshot *userSnapshot
+}
+
+// newUserDirectory returns a directory with the production tuning.
+func newUserDirectory(client userReader) *userDirectory {
+	return &userDirectory{
+		client:    client,
+		now:       time.Now,
+		threshold: userDirectoryThreshold,
+		window:    userDirectoryWindow,
+		ttl:       userDirectorySnapshotTTL,
+		pageSize:  userDirectoryPageSize,
+	}
+}
+
+// invalidate drops the snapshot. Every create, update and delete of a user calls it.
+func (d *userDirectory) invalidate() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.generation++
+	d.snapshot = nil
+}
+
+// user returns the user with the given id (either form). An unknown user matches
+// kasm.ErrNotFound, as get_user reports it.
+func (d *userDirectory) user(ctx context.Context, id string) (*kasm.User, error) {
+	key, err := kasm.NormalizeID(id)
+	if err != nil {
+		return d.client.GetUser(ctx, kasm.UserRef{ID: id})
+	}
+
+	snapshot := d.snapshotFor(ctx)
+	if snapshot != nil {
+		if u, ok := snapshot.users[key]; ok && len(u.Groups) > 0 {
+			return &u, nil
+		}
+		tflog.Trace(ctx, "Kasm user not served by the snapshot, reading it directly", map[string]any{"user_id": key})
+	}
+	return d.client.GetUser(ctx, kasm.UserRef{ID: key})
+}
+
+// snapshotFor records a read and returns the snapshot to serve it from, loading one when the
+// reads have become frequent enough, or nil to read directly.
+func (d *userDirectory) snapshotFor(ctx context.Context) *userSnapshot {
+	d.mu.Lock()
+	now := d.now()
+	d.recordLocked(now)
+
+	if d.snapshot != nil && now.Sub(d.snapshot.loadedAt) < d.ttl {
+		snapshot := d.snapshot
+		d.mu.Unlock()
+		return snapshot
+	}
+	d.snapshot = nil
+
+	if load := d.loading; load != nil {
+		d.mu.Unlock()
+		select {
+		case <-load.done:
+			return load.snapshot
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	if len(d.recent) < d.threshold || now.Before(d.pausedUntil) {
+		d.mu.Unlock()
+		return nil
+	}
+
+	load := &snapshotLoad{done: make(chan struct{})}
+	d.loading = load
+	generation := d.generation
+	d.mu.Unlock()
+
+	snapshot := d.load(ctx, now)
+
+	d.mu.Lock()
+	d.loading = nil
+	switch {
+	case snapshot == nil:
+		d.pausedUntil = now.Add(d.ttl)
+	case d.generation != generation:
+		// A write happened while the pages were read: the listing may predate it.
+		snapshot = nil
+	default:
+		d.snapshot = snapshot
+	}
+	load.snapshot = snapshot
+	d.mu.Unlock()
+	close(load.done)
+	return snapshot
+}
+
+// recordLocked adds a read at now and forgets reads that left the window. Only the latest
+// threshold reads matter, so no more are kept.
+func (d *userDirectory) recordLocked(now time.Time) {
+	cutoff := now.Add(-d.window)
+	drop := 0
+	for drop < len(d.recent) && d.recent[drop].Before(cutoff) {
+		drop++
+	}
+	if excess := len(d.recent) - drop + 1 - d.threshold; excess > 0 {
+		drop += excess
+	}
+	d.recent = append(d.recent[:0], d.recent[drop:]...)
+	d.recent = append(d.recent, now)
+}
+
+// load lists every user. It returns nil when the listing failed, or when it shows no groups at
+// all, which means the API key lacks Groups View and every read needs get_user anyway.
+func (d *userDirectory) load(ctx context.Context, now time.Time) *userSnapshot {
+	start := d.now()
+	users, err := d.client.GetUsers(ctx, kasm.GetUsersOptions{PageSize: d.pageSize})
+	if err != nil {
+		tflog.Debug(ctx, "Listing Kasm users for the user directory failed, reading users one by one", map[string]any{
+			"error": err.Error(),
+		})
+		return nil
+	}
+	snapshot := &userSnapshot{users: make(map[string]kasm.User, len(users)), loadedAt: now}
+	groupsVisible := false
+	for _, u := range users {
+		snapshot.users[u.ID] = u
+		groupsVisible = groupsVisible || len(u.Groups) > 0
+	}
+	if !groupsVisible && len(users) > 0 {
+		tflog.Debug(ctx, "Kasm user listing carries no groups (API key without Groups View), reading users one by one",
+			map[string]any{"users": len(users)})
+		return nil
+	}
+	tflog.Debug(ctx, "Loaded Kasm user snapshot", map[string]any{
+		"users":       len(users),
+		"duration_ms": d.now().Sub(start).Milliseconds(),
+	})
+	return snapshot
+}
