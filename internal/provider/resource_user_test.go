@@ -843,8 +843,6 @@ func (s *userTestSimulator) checkDestroyed() resource.TestCheckFunc {
 	}
 }
 
-
-
 // TestAccUser_secretsStayOutOfLogs runs creates and password changes with TRACE logging sent
 // to a file and checks that neither the API key secret nor any password reaches it.
 //
