@@ -177,7 +177,7 @@ func (d *userDirectory) snapshotFor(ctx context.Context) *userSnapshot {
 func (d *userDirectory) recordLocked(now time.Time) {
 	cutoff := now.Add(-d.window)
 	drop := 0
-	for drop < len(d.recent) && d.recent[drop].Before(cutoff) {
+	for drop < len(d.recent) && !d.recent[drop].After(cutoff) {
 		drop++
 	}
 	if excess := len(d.recent) - drop + 1 - d.threshold; excess > 0 {

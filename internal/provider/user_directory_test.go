@@ -1,0 +1,379 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasm"
+	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmsim"
+)
+
+// fakeUserReader is an in-memory userReader that counts calls and can hold a listing until
+// released, to test concurrency.
+type fakeUserReader struct {
+	mu        sync.Mutex
+	users     map[string]kasm.User
+	getUser   int
+	getUsers  int
+	listErr   error
+	noGroups  bool          // List users without groups, as Kasm does for a key without Groups View.
+	listGate  chan struct{} // When set, GetUsers waits for it to close.
+	listEnter chan struct{} // When set, GetUsers signals it on entry.
+}
+
+func newFakeUserReader(n int) *fakeUserReader {
+	f := &fakeUserReader{users: map[string]kasm.User{}}
+	for i := range n {
+		f.add(fmt.Sprintf("%032x", i+1), fmt.Sprintf("user%d@example.com", i))
+	}
+	return f
+}
+
+func (f *fakeUserReader) add(id, username string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users[id] = kasm.User{ID: id, Username: username, Groups: []kasm.GroupRef{{ID: "68d557ac4cac42cca9f31c7c853de0f3"}}}
+}
+
+func (f *fakeUserReader) remove(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.users, id)
+}
+
+func (f *fakeUserReader) GetUser(_ context.Context, ref kasm.UserRef) (*kasm.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.getUser++
+	u, ok := f.users[ref.ID]
+	if !ok {
+		return nil, fmt.Errorf("kasm: get_user: %w", kasm.ErrNotFound)
+	}
+	return &u, nil
+}
+
+func (f *fakeUserReader) GetUsers(ctx context.Context, _ kasm.GetUsersOptions) ([]kasm.User, error) {
+	f.mu.Lock()
+	f.getUsers++
+	enter, gate := f.listEnter, f.listGate
+	f.mu.Unlock()
+	if enter != nil {
+		enter <- struct{}{}
+	}
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
+	out := make([]kasm.User, 0, len(f.users))
+	for _, u := range f.users {
+		if f.noGroups {
+			u.Groups = nil
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+func (f *fakeUserReader) counts() (getUser, getUsers int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.getUser, f.getUsers
+}
+
+// fakeClock is a settable clock for the directory.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newTestDirectory(reader userReader) (*userDirectory, *fakeClock) {
+	clock := &fakeClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	d := newUserDirectory(reader)
+	d.now = clock.Now
+	d.threshold = 4
+	return d, clock
+}
+
+func idOf(i int) string { return fmt.Sprintf("%032x", i+1) }
+
+func mustRead(t *testing.T, d *userDirectory, id string) *kasm.User {
+	t.Helper()
+	u, err := d.user(context.Background(), id)
+	if err != nil {
+		t.Fatalf("reading %s: %v", id, err)
+	}
+	if u.ID != id {
+		t.Fatalf("reading %s returned %s", id, u.ID)
+	}
+	return u
+}
+
+func expectCounts(t *testing.T, f *fakeUserReader, wantGetUser, wantGetUsers int) {
+	t.Helper()
+	if getUser, getUsers := f.counts(); getUser != wantGetUser || getUsers != wantGetUsers {
+		t.Fatalf("get_user %d and get_users %d calls, want %d and %d", getUser, getUsers, wantGetUser, wantGetUsers)
+	}
+}
+
+func TestUserDirectoryFewReadsAreDirect(t *testing.T) {
+	reader := newFakeUserReader(10)
+	d, clock := newTestDirectory(reader)
+	for i := range 3 {
+		mustRead(t, d, idOf(i))
+	}
+	// Reads spread out in time never reach the threshold.
+	for i := range 5 {
+		clock.Advance(userDirectoryWindow)
+		mustRead(t, d, idOf(i))
+	}
+	expectCounts(t, reader, 8, 0)
+}
+
+func TestUserDirectoryServesBurstsFromOneListing(t *testing.T) {
+	reader := newFakeUserReader(100)
+	d, _ := newTestDirectory(reader)
+	for i := range 100 {
+		mustRead(t, d, idOf(i))
+	}
+	// Three direct reads, then the fourth loads the listing that serves the rest.
+	expectCounts(t, reader, 3, 1)
+}
+
+func TestUserDirectoryListsOnceUnderConcurrentReads(t *testing.T) {
+	reader := newFakeUserReader(200)
+	d, _ := newTestDirectory(reader)
+	ids := make([]string, 200)
+	for i := range ids {
+		ids[i] = idOf(i)
+	}
+	if err := refreshUsers(context.Background(), d, ids, 10); err != nil {
+		t.Fatal(err)
+	}
+	if getUser, getUsers := reader.counts(); getUsers != 1 || getUser >= d.threshold {
+		t.Fatalf("get_user %d and get_users %d calls, want fewer than %d and 1", getUser, getUsers, d.threshold)
+	}
+}
+
+func TestUserDirectoryWaitersShareTheListingInFlight(t *testing.T) {
+	reader := newFakeUserReader(20)
+	d, _ := newTestDirectory(reader)
+	for i := range 3 {
+		mustRead(t, d, idOf(i))
+	}
+	reader.listEnter, reader.listGate = make(chan struct{}), make(chan struct{})
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	read := func(i int) {
+		defer wg.Done()
+		if _, err := d.user(context.Background(), idOf(i)); err != nil {
+			errs <- err
+		}
+	}
+	wg.Add(1)
+	go read(3)
+	<-reader.listEnter
+	// The listing is held in flight: these reads either wait for it or, if they arrive after
+	// it, are served by it. Neither lists again nor reads directly.
+	for i := 4; i < 9; i++ {
+		wg.Add(1)
+		go read(i)
+	}
+	close(reader.listGate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	expectCounts(t, reader, 3, 1)
+}
+
+func TestUserDirectoryInvalidateDropsTheSnapshot(t *testing.T) {
+	reader := newFakeUserReader(10)
+	d, _ := newTestDirectory(reader)
+	for i := range 5 {
+		mustRead(t, d, idOf(i))
+	}
+	expectCounts(t, reader, 3, 1)
+
+	// A write renames a user; the next read must not serve the old name.
+	d.invalidate()
+	reader.add(idOf(0), "renamed@example.com")
+	if u := mustRead(t, d, idOf(0)); u.Username != "renamed@example.com" {
+		t.Fatalf("read %q after the write", u.Username)
+	}
+	expectCounts(t, reader, 3, 2)
+}
+
+func TestUserDirectoryDiscardsAListingOverlappingAWrite(t *testing.T) {
+	reader := newFakeUserReader(10)
+	d, _ := newTestDirectory(reader)
+	for i := range 3 {
+		mustRead(t, d, idOf(i))
+	}
+	reader.listEnter, reader.listGate = make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := d.user(context.Background(), idOf(3))
+		done <- err
+	}()
+	<-reader.listEnter
+	d.invalidate()
+	close(reader.listGate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// The overlapping listing was not kept; the read went to get_user instead.
+	d.mu.Lock()
+	kept := d.snapshot != nil
+	d.mu.Unlock()
+	if kept {
+		t.Fatal("a listing that overlapped a write was kept")
+	}
+	expectCounts(t, reader, 4, 1)
+}
+
+func TestUserDirectoryConfirmsMissingUsers(t *testing.T) {
+	reader := newFakeUserReader(10)
+	d, _ := newTestDirectory(reader)
+	for i := range 4 {
+		mustRead(t, d, idOf(i))
+	}
+	expectCounts(t, reader, 3, 1)
+
+	// Created after the listing: found by get_user.
+	reader.add(idOf(50), "late@example.com")
+	mustRead(t, d, idOf(50))
+	// Deleted: confirmed gone by get_user.
+	reader.remove(idOf(60))
+	if _, err := d.user(context.Background(), idOf(60)); !errors.Is(err, kasm.ErrNotFound) {
+		t.Fatalf("reading a missing user: %v, want ErrNotFound", err)
+	}
+	expectCounts(t, reader, 5, 1)
+}
+
+func TestUserDirectoryWithoutGroupsReadsDirectly(t *testing.T) {
+	reader := newFakeUserReader(10)
+	reader.noGroups = true
+	d, clock := newTestDirectory(reader)
+	for i := range 10 {
+		if u := mustRead(t, d, idOf(i)); len(u.Groups) == 0 {
+			t.Fatalf("user %d read without groups", i)
+		}
+	}
+	// One listing proved useless; it is not repeated until the snapshot lifetime has passed.
+	expectCounts(t, reader, 10, 1)
+
+	clock.Advance(userDirectorySnapshotTTL)
+	for i := range 4 {
+		mustRead(t, d, idOf(i))
+	}
+	expectCounts(t, reader, 14, 2)
+}
+
+func TestUserDirectoryListingFailureFallsBack(t *testing.T) {
+	reader := newFakeUserReader(10)
+	reader.listErr = fmt.Errorf("kasm: get_users: %w", kasm.ErrUnauthorized)
+	d, _ := newTestDirectory(reader)
+	for i := range 10 {
+		mustRead(t, d, idOf(i))
+	}
+	expectCounts(t, reader, 10, 1)
+}
+
+func TestUserDirectorySnapshotExpires(t *testing.T) {
+	reader := newFakeUserReader(10)
+	d, clock := newTestDirectory(reader)
+	for i := range 5 {
+		mustRead(t, d, idOf(i))
+	}
+	expectCounts(t, reader, 3, 1)
+
+	clock.Advance(userDirectorySnapshotTTL - time.Second)
+	reader.add(idOf(0), "renamed@example.com")
+	if u := mustRead(t, d, idOf(0)); u.Username == "renamed@example.com" {
+		t.Fatal("a fresh snapshot was not used")
+	}
+	clock.Advance(time.Second)
+	// Expired: the read counts towards a new burst (the window forgot the old reads).
+	if u := mustRead(t, d, idOf(0)); u.Username != "renamed@example.com" {
+		t.Fatalf("an expired snapshot served %q", u.Username)
+	}
+	expectCounts(t, reader, 4, 1)
+}
+
+func TestUserDirectoryCancelledWaiterGivesUp(t *testing.T) {
+	reader := newFakeUserReader(10)
+	d, _ := newTestDirectory(reader)
+	for i := range 3 {
+		mustRead(t, d, idOf(i))
+	}
+	reader.listEnter, reader.listGate = make(chan struct{}), make(chan struct{})
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		_, _ = d.user(context.Background(), idOf(3))
+	}()
+	<-reader.listEnter
+
+	// The listing is still held, yet a read whose context is done returns: it stopped
+	// waiting and went to get_user (which the fake serves whatever the context).
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if u, err := d.user(ctx, idOf(4)); err != nil || u.ID != idOf(4) {
+		t.Fatalf("reading with a cancelled context: %v, %v", u, err)
+	}
+	expectCounts(t, reader, 4, 1)
+	close(reader.listGate)
+	<-loaded
+}
+
+func TestUserDirectoryAgainstTheSimulator(t *testing.T) {
+	bench := newUsersBench(t, 600, 0)
+	ids := firstUserIDs(t, bench.sim, 500)
+	bench.sim.ResetCounts()
+	if err := refreshUsers(context.Background(), newUserDirectory(bench.client), ids, 10); err != nil {
+		t.Fatal(err)
+	}
+	// Fifteen direct reads, then two pages of 500 for the 602 users.
+	if got := bench.sim.RequestCounts(); got["get_users"] != 2 || got["get_user"] >= userDirectoryThreshold {
+		t.Fatalf("refreshing %d users took %v", len(ids), got)
+	}
+}
+
+func TestUserDirectoryAgainstTheSimulatorWithoutGroupsView(t *testing.T) {
+	bench := newUsersBench(t, 100, 0, kasmsim.PermUsersView)
+	ids := firstUserIDs(t, bench.sim, 100)
+	bench.sim.ResetCounts()
+	if err := refreshUsers(context.Background(), newUserDirectory(bench.client), ids, 10); err != nil {
+		t.Fatal(err)
+	}
+	// The listing shows no groups, so every read needs get_user; it is not listed again.
+	if got := bench.sim.RequestCounts(); got["get_users"] != 1 || got["get_user"] != len(ids) {
+		t.Fatalf("refreshing %d users took %v", len(ids), got)
+	}
+}
