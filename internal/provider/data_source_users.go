@@ -107,7 +107,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Optional:            true,
 			},
 			"users": schema.ListNestedAttribute{
-				MarkdownDescription: "The users that match, in the order Kasm lists them (creation order). " +
+				MarkdownDescription: "The users that match, in the order Kasm lists them. " +
 					"`group_ids` is null when the API key lacks the Groups View permission, because Kasm then " +
 					"lists users without their groups.",
 				Computed:     true,

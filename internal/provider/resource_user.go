@@ -132,7 +132,8 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 			"password": schema.StringAttribute{
 				MarkdownDescription: "The user's password, stored in the Terraform state (marked sensitive); prefer " +
-					"`password_wo`, which is never stored. Changing it sets the new password in place. Kasm cannot " +
+					"`password_wo`, which is never stored. Changing it sets the new password in place; Kasm checks a " +
+					"changed password against its password policy and signs the user out of existing logins. Kasm cannot " +
 					"report passwords, so a password changed outside Terraform is not detected, and an imported " +
 					"user's password is set on the first apply that has one. Without `password` and `password_wo` " +
 					"Kasm sets a random password. Conflicts with `password_wo`.",
@@ -158,8 +159,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 			"password_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "A number that stands for the current `password_wo`. Change it (for example " +
-					"increment it) to send the value of `password_wo` to Kasm as the new password; the password " +
-					"is changed in place. Requires `password_wo`.",
+					"increment it) to send the value of `password_wo` to Kasm as the new password. The password is " +
+					"changed in place; Kasm checks it against its password policy and signs the user out of existing " +
+					"logins. Requires `password_wo`.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
 			},
