@@ -13,11 +13,13 @@ import (
 // Refreshing a configuration with thousands of kasm_user resources would cost one get_user call
 // per user. The user directory notices when many user reads arrive close together, which is
 // what a refresh looks like, and then serves them from one snapshot of get_users (every page)
-// instead. A handful of reads never pays for a listing: below the threshold every read is a
-// plain get_user.
+// instead. A listing is only worth it when more reads come than it has pages: a handful of
+// reads, or a small configuration in a large estate, keeps reading users one by one.
 const (
-	// userDirectoryThreshold is how many user reads within userDirectoryWindow make a listing
-	// worth its cost. A listing of an estate costs one call per userDirectoryPageSize users.
+	// userDirectoryThreshold is how many user reads within userDirectoryWindow make the
+	// directory look at the size of the estate (one get_users call for the first page). The
+	// full listing is loaded once the reads in the window also reach its number of pages, so a
+	// listing is only paid for by a burst of reads at least as large.
 	userDirectoryThreshold = 16
 	// userDirectoryWindow is how close together reads must be to count towards the threshold.
 	userDirectoryWindow = 5 * time.Second
@@ -32,6 +34,7 @@ const (
 type userReader interface {
 	GetUser(ctx context.Context, ref kasm.UserRef) (*kasm.User, error)
 	GetUsers(ctx context.Context, opts kasm.GetUsersOptions) ([]kasm.User, error)
+	GetUsersPage(ctx context.Context, page, pageSize int, opts kasm.GetUsersOptions) ([]kasm.User, int, error)
 }
 
 // userDirectory serves user reads for one configured provider. It is safe for concurrent use,
@@ -67,6 +70,10 @@ type userDirectory struct {
 	generation uint64
 	// pausedUntil stops listing after a listing failed or proved useless (no groups visible).
 	pausedUntil time.Time
+	// pages is the number of pages a listing takes, learnt from the first page at
+	// pagesLearnt; 0 while unknown.
+	pages       int
+	pagesLearnt time.Time
 }
 
 // userSnapshot is one listing of every (non-anonymous) user, by normalised id.
@@ -76,7 +83,7 @@ type userSnapshot struct {
 }
 
 // snapshotLoad is a listing in flight. done is closed when it finishes; snapshot is nil when it
-// failed or was invalidated meanwhile.
+// failed, was not worth loading yet, or was invalidated meanwhile.
 type snapshotLoad struct {
 	done     chan struct{}
 	snapshot *userSnapshot
@@ -143,7 +150,7 @@ func (d *userDirectory) snapshotFor(ctx context.Context) *userSnapshot {
 			return nil
 		}
 	}
-	if len(d.recent) < d.threshold || now.Before(d.pausedUntil) {
+	if len(d.recent) < d.triggerLocked(now) || now.Before(d.pausedUntil) {
 		d.mu.Unlock()
 		return nil
 	}
@@ -153,13 +160,15 @@ func (d *userDirectory) snapshotFor(ctx context.Context) *userSnapshot {
 	generation := d.generation
 	d.mu.Unlock()
 
-	snapshot := d.load(ctx, now)
+	snapshot, failed := d.load(ctx, now)
 
 	d.mu.Lock()
 	d.loading = nil
 	switch {
-	case snapshot == nil:
+	case failed:
 		d.pausedUntil = now.Add(d.ttl)
+	case snapshot == nil:
+		// Not worth listing yet: more reads must come first.
 	case d.generation != generation:
 		// A write happened while the pages were read: the listing may predate it.
 		snapshot = nil
@@ -172,33 +181,60 @@ func (d *userDirectory) snapshotFor(ctx context.Context) *userSnapshot {
 	return snapshot
 }
 
-// recordLocked adds a read at now and forgets reads that left the window. Only the latest
-// threshold reads matter, so no more are kept.
+// triggerLocked is how many reads within the window make a listing worthwhile: the threshold,
+// or the number of pages of the listing when that is known and larger.
+func (d *userDirectory) triggerLocked(now time.Time) int {
+	if d.pages > 0 && now.Sub(d.pagesLearnt) < d.ttl {
+		return max(d.threshold, d.pages)
+	}
+	return d.threshold
+}
+
+// recordLocked adds a read at now and forgets reads that left the window. Only as many reads
+// as the trigger matter, so no more are kept.
 func (d *userDirectory) recordLocked(now time.Time) {
 	cutoff := now.Add(-d.window)
 	drop := 0
 	for drop < len(d.recent) && !d.recent[drop].After(cutoff) {
 		drop++
 	}
-	if excess := len(d.recent) - drop + 1 - d.threshold; excess > 0 {
+	if excess := len(d.recent) - drop + 1 - d.triggerLocked(now); excess > 0 {
 		drop += excess
 	}
 	d.recent = append(d.recent[:0], d.recent[drop:]...)
 	d.recent = append(d.recent, now)
 }
 
-// load lists every user. It returns nil when the listing failed, or when it shows no groups at
-// all, which means the API key lacks Groups View and every read needs get_user anyway.
-func (d *userDirectory) load(ctx context.Context, now time.Time) *userSnapshot {
+// load lists every user for a snapshot. A nil snapshot means no listing this time: failed is
+// true when the listing failed or shows no groups at all (the API key lacks Groups View, so
+// every read needs get_user anyway), and false when the estate takes more pages than reads have
+// come so far.
+func (d *userDirectory) load(ctx context.Context, now time.Time) (snapshot *userSnapshot, failed bool) {
 	start := d.now()
-	users, err := d.client.GetUsers(ctx, kasm.GetUsersOptions{PageSize: d.pageSize})
+	opts := kasm.GetUsersOptions{PageSize: d.pageSize}
+	d.mu.Lock()
+	sizeKnown := d.pages > 0 && now.Sub(d.pagesLearnt) < d.ttl
+	d.mu.Unlock()
+
+	var users []kasm.User
+	var err error
+	if sizeKnown {
+		users, err = d.client.GetUsers(ctx, opts)
+	} else {
+		var worthwhile bool
+		users, worthwhile, err = d.firstPage(ctx, now, opts)
+		if err == nil && !worthwhile {
+			return nil, false
+		}
+	}
 	if err != nil {
 		tflog.Debug(ctx, "Listing Kasm users for the user directory failed, reading users one by one", map[string]any{
 			"error": err.Error(),
 		})
-		return nil
+		return nil, true
 	}
-	snapshot := &userSnapshot{users: make(map[string]kasm.User, len(users)), loadedAt: now}
+
+	snapshot = &userSnapshot{users: make(map[string]kasm.User, len(users)), loadedAt: now}
 	groupsVisible := false
 	for _, u := range users {
 		snapshot.users[u.ID] = u
@@ -207,11 +243,40 @@ func (d *userDirectory) load(ctx context.Context, now time.Time) *userSnapshot {
 	if !groupsVisible && len(users) > 0 {
 		tflog.Debug(ctx, "Kasm user listing carries no groups (API key without Groups View), reading users one by one",
 			map[string]any{"users": len(users)})
-		return nil
+		return nil, true
 	}
 	tflog.Debug(ctx, "Loaded Kasm user snapshot", map[string]any{
 		"users":       len(users),
 		"duration_ms": d.now().Sub(start).Milliseconds(),
 	})
-	return snapshot
+	return snapshot, false
+}
+
+// firstPage reads the first page of the listing, which tells how many pages the estate takes.
+// When that page holds everyone it is the whole listing; otherwise the remaining pages are read
+// only when the reads in the window already reach their number, and worthwhile is false when
+// they do not.
+func (d *userDirectory) firstPage(ctx context.Context, now time.Time, opts kasm.GetUsersOptions) (
+	users []kasm.User, worthwhile bool, err error,
+) {
+	users, total, err := d.client.GetUsersPage(ctx, 0, d.pageSize, opts)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(users) >= total {
+		return users, true, nil
+	}
+	pages := (total + d.pageSize - 1) / d.pageSize
+	d.mu.Lock()
+	d.pages, d.pagesLearnt = pages, now
+	worthwhile = len(d.recent) >= d.triggerLocked(now)
+	d.mu.Unlock()
+	if !worthwhile {
+		tflog.Debug(ctx, "Kasm user listing not worth its pages yet, reading users one by one", map[string]any{
+			"users": total, "pages": pages,
+		})
+		return nil, false, nil
+	}
+	users, err = d.client.GetUsers(ctx, opts)
+	return users, true, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,30 +13,35 @@ import (
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmsim"
 )
 
-// fakeUserReader is an in-memory userReader that counts calls and can hold a listing until
-// released, to test concurrency.
+// fakeUserReader is an in-memory userReader that counts calls (every page of a listing is a
+// get_users call) and can hold a listing until released, to test concurrency.
 type fakeUserReader struct {
 	mu        sync.Mutex
+	order     []string
 	users     map[string]kasm.User
 	getUser   int
 	getUsers  int
 	listErr   error
 	noGroups  bool          // List users without groups, as Kasm does for a key without Groups View.
-	listGate  chan struct{} // When set, GetUsers waits for it to close.
-	listEnter chan struct{} // When set, GetUsers signals it on entry.
+	listGate  chan struct{} // When set, listing waits for it to close.
+	listEnter chan struct{} // When set, listing signals it on entry.
 }
 
 func newFakeUserReader(n int) *fakeUserReader {
 	f := &fakeUserReader{users: map[string]kasm.User{}}
 	for i := range n {
-		f.add(fmt.Sprintf("%032x", i+1), fmt.Sprintf("user%d@example.com", i))
+		f.add(idOf(i), fmt.Sprintf("user%d@example.com", i))
 	}
 	return f
 }
 
+// add creates or replaces a user.
 func (f *fakeUserReader) add(id, username string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if _, exists := f.users[id]; !exists {
+		f.order = append(f.order, id)
+	}
 	f.users[id] = kasm.User{ID: id, Username: username, Groups: []kasm.GroupRef{{ID: "68d557ac4cac42cca9f31c7c853de0f3"}}}
 }
 
@@ -43,6 +49,7 @@ func (f *fakeUserReader) remove(id string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.users, id)
+	f.order = slices.DeleteFunc(f.order, func(o string) bool { return o == id })
 }
 
 func (f *fakeUserReader) GetUser(_ context.Context, ref kasm.UserRef) (*kasm.User, error) {
@@ -56,9 +63,26 @@ func (f *fakeUserReader) GetUser(_ context.Context, ref kasm.UserRef) (*kasm.Use
 	return &u, nil
 }
 
-func (f *fakeUserReader) GetUsers(ctx context.Context, _ kasm.GetUsersOptions) ([]kasm.User, error) {
+func (f *fakeUserReader) GetUsersPage(ctx context.Context, page, pageSize int, _ kasm.GetUsersOptions) ([]kasm.User, int, error) {
+	all, err := f.list(ctx, 1)
+	if err != nil {
+		return nil, 0, err
+	}
+	start := min(page*pageSize, len(all))
+	return all[start:min(start+pageSize, len(all))], len(all), nil
+}
+
+func (f *fakeUserReader) GetUsers(ctx context.Context, opts kasm.GetUsersOptions) ([]kasm.User, error) {
 	f.mu.Lock()
-	f.getUsers++
+	pages := max(1, (len(f.order)+opts.PageSize-1)/opts.PageSize)
+	f.mu.Unlock()
+	return f.list(ctx, pages)
+}
+
+// list returns every user in creation order, counting calls get_users calls.
+func (f *fakeUserReader) list(ctx context.Context, calls int) ([]kasm.User, error) {
+	f.mu.Lock()
+	f.getUsers += calls
 	enter, gate := f.listEnter, f.listGate
 	f.mu.Unlock()
 	if enter != nil {
@@ -76,8 +100,9 @@ func (f *fakeUserReader) GetUsers(ctx context.Context, _ kasm.GetUsersOptions) (
 	if f.listErr != nil {
 		return nil, f.listErr
 	}
-	out := make([]kasm.User, 0, len(f.users))
-	for _, u := range f.users {
+	out := make([]kasm.User, 0, len(f.order))
+	for _, id := range f.order {
+		u := f.users[id]
 		if f.noGroups {
 			u.Groups = nil
 		}
@@ -161,6 +186,39 @@ func TestUserDirectoryServesBurstsFromOneListing(t *testing.T) {
 	}
 	// Three direct reads, then the fourth loads the listing that serves the rest.
 	expectCounts(t, reader, 3, 1)
+}
+
+func TestUserDirectoryWaitsForAsManyReadsAsPages(t *testing.T) {
+	reader := newFakeUserReader(100)
+	d, _ := newTestDirectory(reader)
+	d.pageSize = 10
+	for i := range 9 {
+		mustRead(t, d, idOf(i))
+	}
+	// The fourth read looked at the first page: ten pages are more than four reads, so the
+	// directory kept reading directly.
+	expectCounts(t, reader, 9, 1)
+	for i := 9; i < 100; i++ {
+		mustRead(t, d, idOf(i))
+	}
+	// The tenth read listed the ten pages, which served the rest.
+	expectCounts(t, reader, 9, 11)
+
+	// A small configuration in this estate never pays for a listing.
+	small := newFakeUserReader(100)
+	d, clock := newTestDirectory(small)
+	d.pageSize = 10
+	for round := range 3 {
+		for i := range 9 {
+			mustRead(t, d, idOf(i))
+		}
+		clock.Advance(userDirectoryWindow + time.Second)
+		if round == 0 {
+			expectCounts(t, small, 9, 1)
+		}
+	}
+	// The estate size is remembered for the snapshot lifetime: no second look at the first page.
+	expectCounts(t, small, 27, 1)
 }
 
 func TestUserDirectoryListsOnceUnderConcurrentReads(t *testing.T) {
@@ -359,8 +417,9 @@ func TestUserDirectoryAgainstTheSimulator(t *testing.T) {
 	if err := refreshUsers(context.Background(), newUserDirectory(bench.client), ids, 10); err != nil {
 		t.Fatal(err)
 	}
-	// Fifteen direct reads, then two pages of 500 for the 602 users.
-	if got := bench.sim.RequestCounts(); got["get_users"] != 2 || got["get_user"] >= userDirectoryThreshold {
+	// Fifteen direct reads; the sixteenth reads the first page, which says the 602 users take
+	// two pages, no more than the reads so far, so both pages are listed.
+	if got := bench.sim.RequestCounts(); got["get_users"] != 3 || got["get_user"] >= userDirectoryThreshold {
 		t.Fatalf("refreshing %d users took %v", len(ids), got)
 	}
 }
