@@ -6,6 +6,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -178,9 +180,11 @@ func pemBlock(kind string, data []byte) []byte {
 }
 
 func TestTLS(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		reply(w, 200, `{"images": []}`)
 	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // The failed handshakes below are expected.
+	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	caPEM := string(pemBlock("CERTIFICATE", srv.Certificate().Raw))
 

@@ -28,8 +28,8 @@ func loadAnswer(t *testing.T, endpoint string) []byte {
 	return nil
 }
 
-// newReplayServer serves the recorded answer of each endpoint unchanged.
-func newReplayServer(t *testing.T) *fakeServer {
+// recordedAnswers loads every recorded answer, keyed by endpoint.
+func recordedAnswers(t *testing.T) map[string][]byte {
 	t.Helper()
 	answers := map[string][]byte{}
 	for _, dir := range []string{"docs", "contract"} {
@@ -45,14 +45,26 @@ func newReplayServer(t *testing.T) *fakeServer {
 			answers[strings.TrimSuffix(filepath.Base(f), ".json")] = data
 		}
 	}
+	return answers
+}
+
+// serveRecorded writes the recorded answer of an endpoint unchanged, or Kasm's 404 text.
+func serveRecorded(w http.ResponseWriter, answers map[string][]byte, endpoint string) {
+	body, ok := answers[endpoint]
+	if !ok {
+		replyText(w, http.StatusNotFound, "text/plain", "An error has occurred 404 Not Found - see logs for details")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
+}
+
+// newReplayServer serves the recorded answer of each endpoint unchanged.
+func newReplayServer(t *testing.T) *fakeServer {
+	t.Helper()
+	answers := recordedAnswers(t)
 	return newFakeServer(t, func(w http.ResponseWriter, req recordedRequest) {
-		body, ok := answers[req.Endpoint]
-		if !ok {
-			replyText(w, http.StatusNotFound, "text/plain", "An error has occurred 404 Not Found - see logs for details")
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
+		serveRecorded(w, answers, req.Endpoint)
 	})
 }
 

@@ -89,17 +89,7 @@ func (k Kasm) String() string { return k.format(false) }
 func (k Kasm) GoString() string { return k.format(true) }
 
 func (k Kasm) format(goSyntax bool) string {
-	type plain Kasm
-	p := plain(k)
-	p.Token = redact(p.Token)
-	p.ViewOnlyToken = redact(p.ViewOnlyToken)
-	if p.ConnectionInfo != nil {
-		p.ConnectionInfo = json.RawMessage(`"` + redacted + `"`)
-	}
-	if p.ConnectionCredential != nil {
-		p.ConnectionCredential = json.RawMessage(`"` + redacted + `"`)
-	}
-	return formatRedacted(p, goSyntax)
+	return formatStruct(k, goSyntax, "Token", "ViewOnlyToken", "ConnectionInfo", "ConnectionCredential")
 }
 
 // PortMapping is one entry of a session's port_map (vnc, audio, uploads, ...).
@@ -248,20 +238,7 @@ func (r RequestKasmRequest) String() string { return r.format(false) }
 func (r RequestKasmRequest) GoString() string { return r.format(true) }
 
 func (r RequestKasmRequest) format(goSyntax bool) string {
-	type plain RequestKasmRequest
-	p := plain(r)
-	p.KasmURL = redact(p.KasmURL)
-	if p.Environment != nil {
-		env := make(map[string]string, len(p.Environment))
-		for k := range p.Environment {
-			env[k] = redacted
-		}
-		p.Environment = env
-	}
-	if p.ConnectionInfo != nil {
-		p.ConnectionInfo = json.RawMessage(`"` + redacted + `"`)
-	}
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "KasmURL", "Environment", "ConnectionInfo")
 }
 
 // RequestKasmResponse is request_kasm's answer. KasmURL is a path to append to the web root
@@ -285,11 +262,7 @@ func (r RequestKasmResponse) String() string { return r.format(false) }
 func (r RequestKasmResponse) GoString() string { return r.format(true) }
 
 func (r RequestKasmResponse) format(goSyntax bool) string {
-	type plain RequestKasmResponse
-	p := plain(r)
-	p.SessionToken = redact(p.SessionToken)
-	p.KasmURL = redact(p.KasmURL)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "SessionToken", "KasmURL")
 }
 
 func decodeRequestKasm(f fields) *RequestKasmResponse {
@@ -366,10 +339,7 @@ func (s KasmStatus) String() string { return s.format(false) }
 func (s KasmStatus) GoString() string { return s.format(true) }
 
 func (s KasmStatus) format(goSyntax bool) string {
-	type plain KasmStatus
-	p := plain(s)
-	p.KasmURL = redact(p.KasmURL)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(s, goSyntax, "KasmURL")
 }
 
 // GetKasmStatus reads a session's state. userID is the session owner. With skipAgentCheck
@@ -484,11 +454,7 @@ func (r JoinKasmResponse) String() string { return r.format(false) }
 func (r JoinKasmResponse) GoString() string { return r.format(true) }
 
 func (r JoinKasmResponse) format(goSyntax bool) string {
-	type plain JoinKasmResponse
-	p := plain(r)
-	p.SessionToken = redact(p.SessionToken)
-	p.KasmURL = redact(p.KasmURL)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "SessionToken", "KasmURL")
 }
 
 func decodeJoinKasm(f fields) (*JoinKasmResponse, error) {

@@ -173,10 +173,7 @@ func (r CreateUserRequest) String() string { return r.format(false) }
 func (r CreateUserRequest) GoString() string { return r.format(true) }
 
 func (r CreateUserRequest) format(goSyntax bool) string {
-	type plain CreateUserRequest
-	p := plain(r)
-	p.Password = redact(p.Password)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "Password")
 }
 
 // CreateUser creates a user. Kasm adds it to the All Users group (and to groups that add new
@@ -366,10 +363,7 @@ func (r UpdateUserRequest) String() string { return r.format(false) }
 func (r UpdateUserRequest) GoString() string { return r.format(true) }
 
 func (r UpdateUserRequest) format(goSyntax bool) string {
-	type plain UpdateUserRequest
-	p := plain(r)
-	p.Password = redact(p.Password)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "Password")
 }
 
 // UpdateUser changes a user and returns it as Kasm stores it. An unknown user matches
@@ -503,15 +497,7 @@ func (r UpdateUserAttributesRequest) String() string { return r.format(false) }
 func (r UpdateUserAttributesRequest) GoString() string { return r.format(true) }
 
 func (r UpdateUserAttributesRequest) format(goSyntax bool) string {
-	type plain UpdateUserAttributesRequest
-	p := plain(r)
-	if p.SSHPrivateKey != nil {
-		p.SSHPrivateKey = String(redact(*p.SSHPrivateKey))
-	}
-	if p.SSHPassphrase != nil {
-		p.SSHPassphrase = String(redact(*p.SSHPassphrase))
-	}
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "SSHPrivateKey", "SSHPassphrase")
 }
 
 // UpdateUserAttributes changes a user's preferences. An unknown user matches ErrNotFound.
