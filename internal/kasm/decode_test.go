@@ -3,8 +3,8 @@ package kasm
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
+	"io/fs"
+	"path"
 	"reflect"
 	"strings"
 	"testing"
@@ -192,7 +192,7 @@ func TestDecodeRealServerVariants(t *testing.T) {
 		"created_date": "2024-01-02 03:04:05.000001", "port_map": {"vnc": {"port": "443", "path": "x"}, "bad": 7}}`))
 	k := decodeKasm(f)
 	if k.ID != "6d62ec6630624f1db861aeb3f5ca2390" || k.Memory != 1768000000 || k.Cores != 1 || k.ClientSettings != nil ||
-		k.OperationalProgress != 45 || k.Server != (KasmServer{ZoneName: "default"}) || k.ShareID != "" ||
+		k.OperationalProgress != 45 || k.Server != (SessionServer{ZoneName: "default"}) || k.ShareID != "" ||
 		k.CreatedDate == nil || k.CreatedDate.Nanosecond() != 1000 {
 		t.Errorf("kasm = %#v", k)
 	}
@@ -236,9 +236,9 @@ func TestSnippet(t *testing.T) {
 // interpretation; none may panic, and ids that look valid must come out canonical.
 func FuzzDecode(f *testing.F) {
 	for _, dir := range []string{"docs", "contract"} {
-		files, _ := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
+		files, _ := fs.Glob(testdata, path.Join(dir, "*.json"))
 		for _, file := range files {
-			data, err := os.ReadFile(file)
+			data, err := fs.ReadFile(testdata, file)
 			if err != nil {
 				f.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package kasm
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -11,6 +10,8 @@ import (
 )
 
 // Secret values the tests put into requests or that the recorded answers contain.
+//
+//nolint:gosec // Made-up values whose only purpose is to be searched for in logs.
 const (
 	secretPassword   = "3UPKGg7g!a9g2@39v6"
 	secretSSHKey     = "-----BEGIN OPENSSH PRIVATE KEY-----b3BlbnNzaC1rZXktdjEAAAAA"
@@ -18,15 +19,21 @@ const (
 	secretLaunchURL  = "https://intranet.example.com/start?token=launch-secret-77"
 	secretEnvValue   = "env-secret-value-42"
 	secretConnInfo   = "rdp-password-99"
+
+	// Tokens in the recorded answers of the Kasm API document.
+	docSessionToken  = "b03bf84a-53fc-4934-85e4-c434461f1178"
+	docJoinToken     = "c9ade890-7693-44bc-a1d4-797bbddf6771"
+	docStatusToken   = "2d110a49-4c6a-48b9-8cfb-398d6f543d5b"
+	docLoginToken    = "930d6a5d-082e-438a-b5cf-98ae7ca5b67c"
+	docKasmToken     = "43ab8a765e1e42fe9ee637783731f577"
+	docViewOnlyToken = "6f756f76e8704772bd8e32eb4d7bb835"
 )
 
 // leakCandidates lists every value that must never appear in logs or error text.
 var leakCandidates = []string{
 	testAPISecret, secretPassword, secretSSHKey, secretPassphrase, secretLaunchURL, secretEnvValue, secretConnInfo,
 	// Session tokens and connection paths from the recorded answers.
-	"b03bf84a-53fc-4934-85e4-c434461f1178", "c9ade890-7693-44bc-a1d4-797bbddf6771",
-	"2d110a49-4c6a-48b9-8cfb-398d6f543d5b", "930d6a5d-082e-438a-b5cf-98ae7ca5b67c",
-	"43ab8a765e1e42fe9ee637783731f577", "6f756f76e8704772bd8e32eb4d7bb835",
+	docSessionToken, docJoinToken, docStatusToken, docLoginToken, docKasmToken, docViewOnlyToken,
 	"/#/connect/", "connect/login/dash",
 }
 
@@ -79,8 +86,8 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 			return
 		case "share":
 			reply(w, http.StatusOK, `{"kasm_id": "6d62ec66-3062-4f1d-b861-aeb3f5ca2390",
-				"session_token": "b03bf84a-53fc-4934-85e4-c434461f1178",
-				"kasm_url": "/#/connect/kasm/6d62ec66/8affcdbc/b03bf84a-53fc-4934-85e4-c434461f1178",
+				"session_token": "`+docSessionToken+`",
+				"kasm_url": "/#/connect/kasm/6d62ec66/8affcdbc/`+docSessionToken+`",
 				"error_message": "Failed to create Share ID"}`)
 			return
 		}
@@ -90,7 +97,7 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 	setMode("refused", "request_kasm", "get_login", "create_user", "join_kasm")
 	logger := &recordingLogger{}
 	c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = logger })
-	ctx := context.Background()
+	ctx := t.Context()
 	var errs []error
 	var results []any
 	record := func(result any, err error) {
@@ -193,14 +200,14 @@ func TestFormattingHidesSecrets(t *testing.T) {
 			KasmURL: secretLaunchURL, Environment: map[string]string{"K": secretEnvValue},
 			ConnectionInfo: []byte(`"` + secretConnInfo + `"`),
 		},
-		RequestKasmResponse{KasmID: tKasm, SessionToken: "b03bf84a-53fc-4934-85e4-c434461f1178", KasmURL: "/#/connect/kasm/x"},
-		JoinKasmResponse{SessionToken: "c9ade890-7693-44bc-a1d4-797bbddf6771", KasmURL: "/#/connect/join/x"},
-		KasmStatus{KasmURL: "/#/connect/kasm/y", Kasm: &Kasm{Token: "43ab8a765e1e42fe9ee637783731f577"}},
+		RequestKasmResponse{KasmID: tKasm, SessionToken: docSessionToken, KasmURL: "/#/connect/kasm/x"},
+		JoinKasmResponse{SessionToken: docJoinToken, KasmURL: "/#/connect/join/x"},
+		KasmStatus{KasmURL: "/#/connect/kasm/y", Kasm: &Kasm{Token: docKasmToken}},
 		Kasm{
-			Token: "43ab8a765e1e42fe9ee637783731f577", ViewOnlyToken: "6f756f76e8704772bd8e32eb4d7bb835",
+			Token: docKasmToken, ViewOnlyToken: docViewOnlyToken,
 			ConnectionInfo: []byte(`"` + secretConnInfo + `"`), ConnectionCredential: []byte(`"` + secretPassword + `"`),
 		},
-		[]Kasm{{Token: "43ab8a765e1e42fe9ee637783731f577"}},
+		[]Kasm{{Token: docKasmToken}},
 		Image{ID: tImage, DockerToken: secretPassword},
 	}
 	for _, v := range values {

@@ -63,7 +63,7 @@ type Kasm struct {
 	IsPersistentProfile   bool
 	PersistentProfileMode string
 	PortMap               map[string]PortMapping
-	Image                 KasmImage
+	Image                 SessionImage
 	// ClientSettings is nil while the session starts (Kasm then sends an empty list).
 	ClientSettings       map[string]any
 	EgressGatewayID      string
@@ -77,9 +77,9 @@ type Kasm struct {
 	Border               json.RawMessage
 	PointOfPresence      json.RawMessage
 	// User is filled by get_kasms and join_kasm.
-	User KasmUser
+	User SessionOwner
 	// Server is filled by get_kasms.
-	Server KasmServer
+	Server SessionServer
 }
 
 // String formats the session with its tokens and connection details hidden.
@@ -98,8 +98,8 @@ type PortMapping struct {
 	Path string
 }
 
-// KasmImage is the image summary inside a session object.
-type KasmImage struct {
+// SessionImage is the image summary inside a session object.
+type SessionImage struct {
 	ID               string
 	Name             string
 	FriendlyName     string
@@ -110,14 +110,14 @@ type KasmImage struct {
 	ImageType        string
 }
 
-// KasmUser is the owner summary inside a session object.
-type KasmUser struct {
+// SessionOwner is the owner summary inside a session object.
+type SessionOwner struct {
 	Username string
 }
 
-// KasmServer is the server summary get_kasms adds to a session object; its members are
+// SessionServer is the server summary get_kasms adds to a session object; its members are
 // empty while a session waits for resources.
-type KasmServer struct {
+type SessionServer struct {
 	ID       string
 	Hostname string
 	Port     int
@@ -174,7 +174,7 @@ func decodeKasm(f fields) Kasm {
 		AgentInstalled:        f.boolean("agent_installed"),
 		Border:                f.raw("border"),
 		PointOfPresence:       f.raw("point_of_presence"),
-		Image: KasmImage{
+		Image: SessionImage{
 			ID:               image.id("image_id"),
 			Name:             image.str("name"),
 			FriendlyName:     image.str("friendly_name"),
@@ -184,8 +184,8 @@ func decodeKasm(f fields) Kasm {
 			DefaultCategory:  image.str("default_category"),
 			ImageType:        image.str("image_type"),
 		},
-		User: KasmUser{Username: user.str("username")},
-		Server: KasmServer{
+		User: SessionOwner{Username: user.str("username")},
+		Server: SessionServer{
 			ID:       server.id("server_id"),
 			Hostname: server.str("hostname"),
 			Port:     server.intValue("port"),
@@ -319,7 +319,7 @@ func (c *Client) RequestKasm(ctx context.Context, req RequestKasmRequest) (*Requ
 // fresh connection path; every call mints a new token and invalidates the previous one) and
 // CurrentTime. Before the session runs (or while it stops, pauses or is deleted) Kasm sends
 // no session object; Pending is then true and OperationalStatus holds the state Kasm named.
-type KasmStatus struct {
+type KasmStatus struct { //nolint:revive // The name is part of the client API the provider is built on; it mirrors get_kasm_status.
 	Kasm        *Kasm
 	KasmURL     string
 	CurrentTime *time.Time

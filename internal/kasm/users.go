@@ -264,7 +264,7 @@ func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, er
 	var all []User
 	seen := make(map[string]bool)
 	for page := 0; ; page++ {
-		users, total, paged, err := c.getUsersPage(ctx, page, pageSize, opts)
+		users, total, paged, err := c.readUsersPage(ctx, page, pageSize, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -294,11 +294,11 @@ func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, er
 // Kasm reports across all pages, or the number on this page when Kasm reports none. An empty
 // listing is answered by Kasm with {} and gives no users and a total of 0.
 func (c *Client) GetUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) ([]User, int, error) {
-	users, total, _, err := c.getUsersPage(ctx, page, pageSize, opts)
+	users, total, _, err := c.readUsersPage(ctx, page, pageSize, opts)
 	return users, total, err
 }
 
-func (c *Client) getUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) (
+func (c *Client) readUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) (
 	users []User, total int, paged bool, err error,
 ) {
 	if page < 0 || pageSize <= 0 {
