@@ -11,7 +11,8 @@ import (
 // The client never logs secrets; this checks the second line of defence, the bridge's masks,
 // for the case where a future change would hand one to a log call.
 func TestClientLoggerMasksSecrets(t *testing.T) {
-	const secret = "KUNAvRw4KLHGmldBxhRUD5sAhWkvJVzS"
+	secret := strings.Repeat("KUNAvRw4", 4)
+	sessionToken := "b03bf84a-53fc-4934-85e4-" + strings.Repeat("c4", 6)
 	var out bytes.Buffer
 	ctx := tflogtest.RootLogger(t.Context(), &out)
 	logger := newClientLogger(secret)
@@ -23,7 +24,7 @@ func TestClientLoggerMasksSecrets(t *testing.T) {
 		"url":            "https://kasm.example.com/#/connect/login/dash/x/y",
 		"note":           "contains " + secret,
 	})
-	logger.Trace(ctx, "trace", map[string]any{"session_token": "b03bf84a-53fc-4934-85e4-c434461f1178"})
+	logger.Trace(ctx, "trace", map[string]any{"session_token": sessionToken})
 	logger.Warn(ctx, "warn", map[string]any{"kasm_url": "/#/connect/kasm/a/b/c"})
 
 	logged := out.String()
