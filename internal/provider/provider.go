@@ -271,11 +271,15 @@ func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSo
 	return []func() datasource.DataSource{
 		NewImageDataSource,
 		NewImagesDataSource,
+		NewLoginURLDataSource,
 	}
 }
 
 func (p *kasmProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		NewLoginURLEphemeralResource,
+		NewSessionJoinEphemeralResource,
+	}
 }
 
 func (p *kasmProvider) Functions(_ context.Context) []func() function.Function {
