@@ -283,7 +283,9 @@ func (p *kasmProvider) EphemeralResources(_ context.Context) []func() ephemeral.
 }
 
 func (p *kasmProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewSessionURLFunction,
+	}
 }
 
 // userAgent names the provider and its build so Kasm administrators can tell its requests apart.
