@@ -137,7 +137,8 @@ func (e *sessionJoinEphemeralResource) Open(ctx context.Context, req ephemeral.O
 
 // sessionJoinModelFromAPI fills the computed attributes from join_kasm's answer, keeping the
 // configured share_id and user_id as written. absoluteURL turns Kasm's path into a link under
-// the web root.
+// the web root. Members the answer lacks are null rather than empty, so that a link is never
+// built from the base URL alone.
 func sessionJoinModelFromAPI(config sessionJoinModel, joined *kasm.JoinKasmResponse, absoluteURL func(string) string) sessionJoinModel {
 	result := config
 	result.KasmID = kasmtypes.NewIDNull()
@@ -145,11 +146,15 @@ func sessionJoinModelFromAPI(config sessionJoinModel, joined *kasm.JoinKasmRespo
 		result.KasmID = kasmtypes.NewIDValue(joined.Kasm.ID)
 	}
 	result.Username = types.StringValue(joined.Username)
-	result.KasmURL = types.StringValue(joined.KasmURL)
+	result.KasmURL = types.StringNull()
 	result.JoinURL = types.StringNull()
 	if joined.KasmURL != "" {
+		result.KasmURL = types.StringValue(joined.KasmURL)
 		result.JoinURL = types.StringValue(absoluteURL(joined.KasmURL))
 	}
-	result.SessionToken = types.StringValue(joined.SessionToken)
+	result.SessionToken = types.StringNull()
+	if joined.SessionToken != "" {
+		result.SessionToken = types.StringValue(joined.SessionToken)
+	}
 	return result
 }
