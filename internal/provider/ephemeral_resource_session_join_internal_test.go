@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"path"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -14,13 +15,15 @@ func TestSessionJoinModelFromAPI(t *testing.T) {
 		ShareID: types.StringValue("30a09d61"),
 		UserID:  kasmtypes.NewIDValue("583035bb-5819-4e51-83b9-21223badc569"),
 	}
+	const joinPath = "/#/connect/join/30a09d61/583035bb58194e5183b921223badc569/c9ade890-7693-44bc-a1d4-797bbddf6771"
 	joined := &kasm.JoinKasmResponse{
-		Kasm:         &kasm.Kasm{ID: "116f18170fdc4a1a87146164a880fb93"},
-		UserID:       "583035bb58194e5183b921223badc569",
-		Username:     "viewer@example.com",
-		SessionToken: "c9ade890-7693-44bc-a1d4-797bbddf6771",
-		KasmURL:      "/#/connect/join/30a09d61/583035bb58194e5183b921223badc569/c9ade890-7693-44bc-a1d4-797bbddf6771",
+		Kasm:     &kasm.Kasm{ID: "116f18170fdc4a1a87146164a880fb93"},
+		UserID:   "583035bb58194e5183b921223badc569",
+		Username: "viewer@example.com",
+		KasmURL:  joinPath,
 	}
+	// The token is the last segment of the link, as in Kasm's answers.
+	joined.SessionToken = path.Base(joinPath)
 	absolute := func(path string) string { return "https://kasm.example.com/kasm" + path }
 
 	got := sessionJoinModelFromAPI(config, joined, absolute)

@@ -7,7 +7,7 @@ import (
 )
 
 func TestSessionURLWithOptions(t *testing.T) {
-	const token = "/#/connect/join/30a09d61/583035bb58194e5183b921223badc569/c9ade890-7693-44bc-a1d4-797bbddf6771"
+	const joinPath = "/#/connect/join/30a09d61/583035bb58194e5183b921223badc569/c9ade890-7693-44bc-a1d4-797bbddf6771"
 	all := map[string]bool{"disable_control_panel": true, "disable_tips": true, "disable_chat": true, "disable_fixed_res": true}
 	tests := []struct {
 		name    string
@@ -17,63 +17,63 @@ func TestSessionURLWithOptions(t *testing.T) {
 	}{
 		{
 			name:    "path with every option in the documented order",
-			url:     token,
+			url:     joinPath,
 			options: all,
-			want:    token + "?disable_control_panel=1&disable_tips=1&disable_chat=1&disable_fixed_res=1",
+			want:    joinPath + "?disable_control_panel=1&disable_tips=1&disable_chat=1&disable_fixed_res=1",
 		},
 		{
 			name:    "absolute URL",
-			url:     "https://kasm.example.com:8443" + token,
+			url:     "https://kasm.example.com:8443" + joinPath,
 			options: map[string]bool{"disable_fixed_res": true},
-			want:    "https://kasm.example.com:8443" + token + "?disable_fixed_res=1",
+			want:    "https://kasm.example.com:8443" + joinPath + "?disable_fixed_res=1",
 		},
 		{
 			name:    "false options add nothing",
-			url:     token,
+			url:     joinPath,
 			options: map[string]bool{"disable_chat": false, "disable_tips": true},
-			want:    token + "?disable_tips=1",
+			want:    joinPath + "?disable_tips=1",
 		},
 		{
 			name:    "no true option leaves the URL unchanged",
-			url:     token + "?",
+			url:     joinPath + "?",
 			options: map[string]bool{"disable_chat": false},
-			want:    token + "?",
+			want:    joinPath + "?",
 		},
 		{
 			name:    "nil options",
-			url:     token,
+			url:     joinPath,
 			options: nil,
-			want:    token,
+			want:    joinPath,
 		},
 		{
 			name:    "existing arguments are kept and new ones follow with &",
-			url:     token + "?a=1&b",
+			url:     joinPath + "?a=1&b",
 			options: map[string]bool{"disable_chat": true},
-			want:    token + "?a=1&b&disable_chat=1",
+			want:    joinPath + "?a=1&b&disable_chat=1",
 		},
 		{
 			name:    "empty query after ? gets no leading &",
-			url:     token + "?",
+			url:     joinPath + "?",
 			options: map[string]bool{"disable_chat": true},
-			want:    token + "?disable_chat=1",
+			want:    joinPath + "?disable_chat=1",
 		},
 		{
 			name:    "an option already present is set to 1 in place, not repeated",
-			url:     token + "?disable_tips=0&lang=de&disable_chat",
+			url:     joinPath + "?disable_tips=0&lang=de&disable_chat",
 			options: map[string]bool{"disable_tips": true, "disable_chat": true, "disable_control_panel": true},
-			want:    token + "?disable_tips=1&lang=de&disable_chat=1&disable_control_panel=1",
+			want:    joinPath + "?disable_tips=1&lang=de&disable_chat=1&disable_control_panel=1",
 		},
 		{
 			name:    "a false option leaves an existing argument alone",
-			url:     token + "?disable_tips=0",
+			url:     joinPath + "?disable_tips=0",
 			options: map[string]bool{"disable_tips": false},
-			want:    token + "?disable_tips=0",
+			want:    joinPath + "?disable_tips=0",
 		},
 		{
 			name:    "a key that only starts like an option is another argument",
-			url:     token + "?disable_chat_sound=1",
+			url:     joinPath + "?disable_chat_sound=1",
 			options: map[string]bool{"disable_chat": true},
-			want:    token + "?disable_chat_sound=1&disable_chat=1",
+			want:    joinPath + "?disable_chat_sound=1&disable_chat=1",
 		},
 		{
 			name:    "a query before the fragment stays where it is",
@@ -83,9 +83,9 @@ func TestSessionURLWithOptions(t *testing.T) {
 		},
 		{
 			name:    "escaped characters are not re-encoded",
-			url:     token + "?next=%2Fhome%3Fa%3Db",
+			url:     joinPath + "?next=%2Fhome%3Fa%3Db",
 			options: map[string]bool{"disable_tips": true},
-			want:    token + "?next=%2Fhome%3Fa%3Db&disable_tips=1",
+			want:    joinPath + "?next=%2Fhome%3Fa%3Db&disable_tips=1",
 		},
 	}
 	for _, tt := range tests {

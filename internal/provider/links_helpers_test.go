@@ -59,8 +59,8 @@ func createRandomKasmUser(t *testing.T, client *kasm.Client, prefix string) *kas
 		t.Fatalf("creating a test user: %v", err)
 	}
 	t.Cleanup(func() {
-		// t.Context is already cancelled when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		// t.Context is cancelled before cleanups run; keep its values, drop the cancellation.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
 		defer cancel()
 		if err := client.DeleteUser(ctx, user.ID, true); err != nil && !errors.Is(err, kasm.ErrNotFound) {
 			t.Errorf("deleting test user %s: %v", user.ID, err)
@@ -82,7 +82,7 @@ func startRunningSharedSession(t *testing.T, client *kasm.Client, ownerID, image
 		t.Fatalf("requesting a shared session: %v", err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
 		defer cancel()
 		if err := client.DestroyKasm(ctx, started.KasmID, ownerID); err != nil && !errors.Is(err, kasm.ErrNotFound) {
 			t.Errorf("destroying test session %s: %v", started.KasmID, err)

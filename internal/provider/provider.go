@@ -39,7 +39,6 @@ const (
 	envInsecure     = "KASM_INSECURE"
 )
 
-
 // kasmProvider is the provider implementation; version and commit come from the build.
 type kasmProvider struct {
 	version string
