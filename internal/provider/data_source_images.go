@@ -128,30 +128,30 @@ func (d *imagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 // the optional keys the kasm_image data source finds an image by; otherwise every attribute
 // is computed.
 func imageAttributes(lookup bool) map[string]schema.Attribute {
-	keyDescription := func(text string) string {
+	keyDescription := func(text, comparison string) string {
 		if lookup {
-			return text + " Set exactly one of `id`, `name` and `friendly_name` to choose the image; the " +
-				"comparison is exact and case-sensitive."
+			return text + " Set exactly one of `id`, `name` and `friendly_name` to choose the image; " + comparison
 		}
 		return text
 	}
+	const exactComparison = "the comparison is exact and case-sensitive."
 	return map[string]schema.Attribute{
 		"id": schema.StringAttribute{
-			MarkdownDescription: keyDescription("The image id (32 hexadecimal characters; the dashed UUID form " +
-				"is accepted as input)."),
+			MarkdownDescription: keyDescription("The image id (32 hexadecimal characters).",
+				"the dashed UUID form and upper case are accepted."),
 			CustomType: kasmtypes.IDType{},
 			Optional:   lookup,
 			Computed:   true,
 		},
 		"name": schema.StringAttribute{
-			MarkdownDescription: keyDescription("The Docker image, for example `kasmweb/chrome:1.16.0`."),
+			MarkdownDescription: keyDescription("The Docker image, for example `kasmweb/chrome:1.16.0`.", exactComparison),
 			Optional:            lookup,
 			Computed:            true,
 			Validators:          lookupValidators(lookup),
 		},
 		"friendly_name": schema.StringAttribute{
-			MarkdownDescription: keyDescription("The name users see in the Kasm workspace list, for example " +
-				"`Kasm Chrome`."),
+			MarkdownDescription: keyDescription("The name users see in the Kasm workspace list, for example "+
+				"`Kasm Chrome`.", exactComparison),
 			Optional:   lookup,
 			Computed:   true,
 			Validators: lookupValidators(lookup),

@@ -61,8 +61,8 @@ func (e *sessionJoinEphemeralResource) Schema(_ context.Context, _ ephemeral.Sch
 			"later. The API key needs the User and Users Auth Session permissions.",
 		Attributes: map[string]schema.Attribute{
 			"share_id": schema.StringAttribute{
-				MarkdownDescription: "The share id of the session (8 hexadecimal characters), as `kasm_session` " +
-					"reports it when sharing is enabled.",
+				MarkdownDescription: "The share id of the session (8 hexadecimal characters), which Kasm returns " +
+					"when a session is started with sharing enabled.",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},

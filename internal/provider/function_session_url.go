@@ -42,7 +42,9 @@ func (f *sessionURLFunction) Definition(_ context.Context, _ function.Definition
 			"already present has its value replaced by `1` in place instead of being added a second time. " +
 			"Session URLs embed a session token. Terraform marks the result sensitive when `url` is sensitive " +
 			"(as the provider's link attributes are); a function cannot mark its result sensitive by itself, so " +
-			"wrap the result in `sensitive()` when you build the URL from values that are not marked.",
+			"wrap the result in `sensitive()` when you build the URL from values that are not marked. When an " +
+			"argument is unknown during plan, so is the result; a null argument is an error. Provider functions " +
+			"need Terraform 1.8 or later.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name: "url",
