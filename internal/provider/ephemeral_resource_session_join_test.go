@@ -97,6 +97,31 @@ func TestAccSessionJoinEphemeralResource_sharingDisabled(t *testing.T) {
 	})
 }
 
+func TestAccSessionJoinEphemeralResource_missingPermission(t *testing.T) {
+	skipUnlessTFAcc(t)
+	sim := acctest.Simulator(t)
+	viewer := createRandomKasmUser(t, acctest.Client(t), "tf-join-viewer")
+	// Users Auth Session alone lets the key act for the viewer, but join_kasm also needs User.
+	key, secret := sim.CreateAPIKey(kasmsim.APIKeySpec{
+		Name:        acctest.RandomName("tf-no-user-permission"),
+		Permissions: []kasmsim.Permission{kasmsim.PermUsersAuthSession},
+	})
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: factoriesWithEchoProvider(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: explicitKasmProviderBlock(os.Getenv(acctest.EnvBaseURL), key, secret) +
+					sessionJoinEphemeralConfig("30a09d61", viewer.ID),
+				ExpectError: regexp.MustCompile(`Unable to Open Kasm Session Join[\s\S]*The Kasm server refused the API key` +
+					`[\s\S]*\(User,\s+Users\s+Auth\s+Session\)`),
+			},
+		},
+	})
+}
+
 func TestAccSessionJoinEphemeralResource_requiredArguments(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
