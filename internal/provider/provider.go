@@ -278,15 +278,24 @@ func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewImageDataSource,
+		NewImagesDataSource,
+		NewLoginURLDataSource,
+	}
 }
 
 func (p *kasmProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		NewLoginURLEphemeralResource,
+		NewSessionJoinEphemeralResource,
+	}
 }
 
 func (p *kasmProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewSessionURLFunction,
+	}
 }
 
 // userAgent names the provider and its build so Kasm administrators can tell its requests apart.
