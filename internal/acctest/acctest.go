@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,4 +163,18 @@ func APIKey() string {
 // APIKeySecret is the secret of that key; tests use it to prove it never reaches a log.
 func APIKeySecret() string {
 	return os.Getenv(serverVariables.keySecret)
+}
+
+// ProviderConfig returns an explicit provider block, for tests that need other credentials or
+// settings than the environment's. Each extra argument is one more line inside the block, such
+// as `max_retries = 0`.
+func ProviderConfig(baseURL, key, secret string, extra ...string) string {
+	var block strings.Builder
+	fmt.Fprintf(&block, "provider %q {\n  base_url       = %q\n  api_key        = %q\n  api_key_secret = %q\n",
+		ProviderName, baseURL, key, secret)
+	for _, line := range extra {
+		block.WriteString("  " + line + "\n")
+	}
+	block.WriteString("}\n")
+	return block.String()
 }
