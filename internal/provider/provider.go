@@ -264,11 +264,15 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 }
 
 func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewSessionResource,
+	}
 }
 
 func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewSessionsDataSource,
+	}
 }
 
 func (p *kasmProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
