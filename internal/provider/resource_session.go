@@ -451,6 +451,9 @@ func sessionRequestFailure(err error) diag.Diagnostic {
 			"Kasm started the session but could not enable sharing: sharing is disabled for the user's groups "+
 				"(group setting allow_kasm_sharing). The provider destroyed the session again, because it would not "+
 				"match the configuration. Allow sharing for one of the user's groups, or set enable_sharing to false."))
+	case strings.HasPrefix(message, "invalid user_id"):
+		return diagnostics.AttributeFailure(path.Root("user_id"), sessionCreateOp, detail(
+			"No Kasm user has this id. Check user_id, or leave it out to start the session for a new anonymous user."))
 	case strings.Contains(message, "image not authorized"):
 		return diagnostics.AttributeFailure(path.Root("image_id"), sessionCreateOp, detail(
 			"The image is not assigned to any group of the session's user, so the user may not launch it. Assign "+

@@ -353,6 +353,7 @@ func TestSessionRequestFailure(t *testing.T) {
 		detail    string
 	}{
 		"sharing":          {&kasm.APIError{Message: "Failed to create Share ID"}, "enable_sharing", "allow_kasm_sharing"},
+		"unknown user":     {&kasm.APIError{Message: "Invalid user_id (x)"}, "user_id", "No Kasm user has this id"},
 		"not authorized":   {&kasm.APIError{Message: "Image Not Authorized"}, "image_id", "not assigned to any group"},
 		"unknown image":    {&kasm.APIError{Message: "Invalid Request"}, "image_id", "does not know the image"},
 		"no default image": {&kasm.APIError{Message: "No Default Image Found"}, "image_id", "Set image_id"},

@@ -429,6 +429,47 @@ resource "kasm_session" "test" {
 	}
 }
 
+// TestAccSession_documentedStatusShape starts an autoscaled session on a simulator that reports
+// the start-up states the way the API documentation describes (a top-level operational_status)
+// instead of Kasm 1.15's "This session is currently ..." messages.
+func TestAccSession_documentedStatusShape(t *testing.T) {
+	acctest.Simulator(t)
+	const stage = 100 * time.Millisecond
+	sim := kasmsim.New(kasmsim.Options{
+		Autoscale:             true,
+		DocumentedStatusShape: true,
+		SessionTiming:         kasmsim.SessionTiming{Requested: stage, Provisioning: stage, Assigned: stage, Starting: stage},
+	})
+	server := httptest.NewServer(sim)
+	t.Cleanup(server.Close)
+	key, secret := sim.AdminKey()
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(sim.Sessions()); n != 0 {
+				return fmt.Errorf("%d sessions left after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: testAccProviderBlock(server.URL, key, secret) + fmt.Sprintf(`
+resource "kasm_session" "test" {
+  image_id = %[1]q
+}
+`, kasmsim.ImageFirefoxID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(sessionAddress, tfjsonpath.New("status"), knownvalue.StringExact("running")),
+					statecheck.ExpectKnownValue(sessionAddress, tfjsonpath.New("image_name"), knownvalue.StringExact("Kasm Firefox")),
+					sessionTokenIsCurrent{sim: sim},
+				},
+			},
+		},
+	})
+}
+
 // TestAccSession_sharingRefused asks for sharing where the user's group forbids it: Kasm starts
 // the session and reports "Failed to create Share ID"; the provider destroys it and fails.
 func TestAccSession_sharingRefused(t *testing.T) {
@@ -537,6 +578,10 @@ func TestAccSession_errors(t *testing.T) {
 			{
 				Config:      testAccSessionConfig(user.ID, randomID(t), "1"),
 				ExpectError: wordsRegexp(`Kasm does not know the image`),
+			},
+			{
+				Config:      testAccSessionConfig(randomID(t), testAccSessionImageID(t), "1"),
+				ExpectError: wordsRegexp(`No Kasm user has this id`),
 			},
 			{
 				Config: `
