@@ -13,6 +13,7 @@ import (
 	"time"
 )
 
+//nolint:gosec // The example credentials of the public Kasm API document, not real ones.
 const (
 	testAPIKey    = "bMjMwTT0JKUQ"
 	testAPISecret = "KUNAvRw4KLHGmldBxhRUD5sAhWkvJVzS"
@@ -73,13 +74,6 @@ func (fs *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
 	answer(w, req)
 }
 
-// setAnswer replaces the answering function, for answers that need the server itself.
-func (fs *fakeServer) setAnswer(answer func(w http.ResponseWriter, req recordedRequest)) {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	fs.answer = answer
-}
-
 func (fs *fakeServer) count(endpoint string) int {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -90,6 +84,13 @@ func (fs *fakeServer) count(endpoint string) int {
 		}
 	}
 	return n
+}
+
+// all returns every request seen so far.
+func (fs *fakeServer) all() []recordedRequest {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return append([]recordedRequest(nil), fs.requests...)
 }
 
 func (fs *fakeServer) last(endpoint string) recordedRequest {

@@ -173,10 +173,7 @@ func (r CreateUserRequest) String() string { return r.format(false) }
 func (r CreateUserRequest) GoString() string { return r.format(true) }
 
 func (r CreateUserRequest) format(goSyntax bool) string {
-	type plain CreateUserRequest
-	p := plain(r)
-	p.Password = redact(p.Password)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "Password")
 }
 
 // CreateUser creates a user. Kasm adds it to the All Users group (and to groups that add new
@@ -257,7 +254,8 @@ type getUsersPayload struct {
 // reports or a page comes back empty. Kasm lists users in creation order, so users created
 // while the pages are read appear at the end; a user deleted meanwhile can shift the pages
 // and hide another user until the next listing. A server that does not page (no total in the
-// answer) is read once.
+// answer) is read once; one that repeats a page instead of moving on gives an error rather
+// than a partial list.
 func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, error) {
 	pageSize := opts.PageSize
 	if pageSize <= 0 {
@@ -266,7 +264,7 @@ func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, er
 	var all []User
 	seen := make(map[string]bool)
 	for page := 0; ; page++ {
-		users, total, paged, err := c.getUsersPage(ctx, page, pageSize, opts)
+		users, total, paged, err := c.readUsersPage(ctx, page, pageSize, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -281,8 +279,12 @@ func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, er
 			all = append(all, u)
 			added++
 		}
-		// Stopping when a page adds nobody guards against a server that ignores "page".
-		if !paged || added == 0 || len(all) >= total {
+		if len(users) > 0 && added == 0 {
+			// A server that ignores "page" would otherwise be read forever.
+			return nil, fmt.Errorf("kasm: %s: page %d lists only users of earlier pages; "+
+				"the server does not page as expected", epGetUsers, page)
+		}
+		if !paged || len(users) == 0 || len(all) >= total {
 			return all, nil
 		}
 	}
@@ -292,11 +294,11 @@ func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, er
 // Kasm reports across all pages, or the number on this page when Kasm reports none. An empty
 // listing is answered by Kasm with {} and gives no users and a total of 0.
 func (c *Client) GetUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) ([]User, int, error) {
-	users, total, _, err := c.getUsersPage(ctx, page, pageSize, opts)
+	users, total, _, err := c.readUsersPage(ctx, page, pageSize, opts)
 	return users, total, err
 }
 
-func (c *Client) getUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) (
+func (c *Client) readUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) (
 	users []User, total int, paged bool, err error,
 ) {
 	if page < 0 || pageSize <= 0 {
@@ -361,10 +363,7 @@ func (r UpdateUserRequest) String() string { return r.format(false) }
 func (r UpdateUserRequest) GoString() string { return r.format(true) }
 
 func (r UpdateUserRequest) format(goSyntax bool) string {
-	type plain UpdateUserRequest
-	p := plain(r)
-	p.Password = redact(p.Password)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "Password")
 }
 
 // UpdateUser changes a user and returns it as Kasm stores it. An unknown user matches
@@ -498,15 +497,7 @@ func (r UpdateUserAttributesRequest) String() string { return r.format(false) }
 func (r UpdateUserAttributesRequest) GoString() string { return r.format(true) }
 
 func (r UpdateUserAttributesRequest) format(goSyntax bool) string {
-	type plain UpdateUserAttributesRequest
-	p := plain(r)
-	if p.SSHPrivateKey != nil {
-		p.SSHPrivateKey = String(redact(*p.SSHPrivateKey))
-	}
-	if p.SSHPassphrase != nil {
-		p.SSHPassphrase = String(redact(*p.SSHPassphrase))
-	}
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "SSHPrivateKey", "SSHPassphrase")
 }
 
 // UpdateUserAttributes changes a user's preferences. An unknown user matches ErrNotFound.

@@ -39,13 +39,6 @@ const (
 	envInsecure     = "KASM_INSECURE"
 )
 
-// defaultRequestTimeout bounds one HTTP attempt; Kasm answers most calls in well under a
-// second, but request_kasm on a busy agent can take several.
-const defaultRequestTimeout = 30 * time.Second
-
-// defaultMaxRetries re-sends a safe request four times, which with the client's backoff rides
-// out about half a minute of server restarts or rate limiting.
-const defaultMaxRetries = 4
 
 // kasmProvider is the provider implementation; version and commit come from the build.
 type kasmProvider struct {
@@ -221,7 +214,7 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		}
 	}
 
-	requestTimeout := defaultRequestTimeout
+	requestTimeout := kasm.DefaultRequestTimeout
 	if knownString(config.RequestTimeout) {
 		requestTimeout, err = parseRequestTimeout(config.RequestTimeout.ValueString())
 		if err != nil {
@@ -237,7 +230,7 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		InsecureSkipVerify: insecure,
 		CACertPEM:          config.CACertPEM.ValueString(),
 		RequestTimeout:     requestTimeout,
-		MaxRetries:         defaultMaxRetries,
+		MaxRetries:         kasm.DefaultMaxRetries,
 		UserAgent:          userAgent(p.version, p.commit),
 		Logger:             newClientLogger(apiKeySecret),
 	}
