@@ -741,7 +741,7 @@ func sessionModelFromKasm(m *sessionResourceModel, k kasm.Kasm) {
 
 // sessionImageName is the name the Kasm UI shows for an image: its friendly name, or the
 // Docker image name for an image that has none.
-func sessionImageName(image kasm.KasmImage) string {
+func sessionImageName(image kasm.SessionImage) string {
 	if image.FriendlyName != "" {
 		return image.FriendlyName
 	}

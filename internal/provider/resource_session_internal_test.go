@@ -385,8 +385,8 @@ func TestSessionModelFromKasm(t *testing.T) {
 	k := kasm.Kasm{
 		ID: testKasmID, UserID: "u1", ImageID: "i1", OperationalStatus: "stopped", ShareID: "30a09d61",
 		StartDate: &start, ExpirationDate: &expiry,
-		Image: kasm.KasmImage{Name: "kasmweb/chrome:1.16.0", FriendlyName: "Kasm Chrome"},
-		User:  kasm.KasmUser{Username: "alice@example.com"},
+		Image: kasm.SessionImage{Name: "kasmweb/chrome:1.16.0", FriendlyName: "Kasm Chrome"},
+		User:  kasm.SessionOwner{Username: "alice@example.com"},
 	}
 	m := sessionResourceModel{LaunchURL: types.StringValue("https://example.com"), ConnectURL: types.StringValue("kept")}
 	sessionModelFromKasm(&m, k)
@@ -654,8 +654,8 @@ func assertDeclinedKeepalive(t *testing.T, prior, updated sessionResourceModel, 
 func TestSessionsDataSourceItems(t *testing.T) {
 	kasms := []kasm.Kasm{
 		{ID: "a", UserID: "u1", ImageID: "i1", OperationalStatus: "running", Hostname: "agent1"},
-		{ID: "b", UserID: "u1", ImageID: "i2", OperationalStatus: "requested", Server: kasm.KasmServer{}},
-		{ID: "c", UserID: "u2", ImageID: "i1", OperationalStatus: "running", Server: kasm.KasmServer{Hostname: "proxy"}},
+		{ID: "b", UserID: "u1", ImageID: "i2", OperationalStatus: "requested", Server: kasm.SessionServer{}},
+		{ID: "c", UserID: "u2", ImageID: "i1", OperationalStatus: "running", Server: kasm.SessionServer{Hostname: "proxy"}},
 	}
 	ids := func(items []sessionsDataSourceItem) []string {
 		var out []string
