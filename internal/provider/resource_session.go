@@ -309,8 +309,8 @@ func (r *sessionResource) Create(ctx context.Context, req resource.CreateRequest
 		return r.data.client.GetKasmStatus(ctx, started.KasmID, started.UserID, true)
 	})
 	if err != nil {
-		resp.Diagnostics.Append(r.discardSession(ctx, started.KasmID, started.UserID,
-			sessionStartFailure(err, createTimeout))...)
+		cleanup := r.discardSession(ctx, started.KasmID, started.UserID)
+		resp.Diagnostics.Append(sessionStartFailure(err, createTimeout, cleanup))
 		return
 	}
 
@@ -364,12 +364,13 @@ func (r *sessionResource) requestSession(ctx context.Context, request kasm.Reque
 	case answer != nil:
 		// Kasm created the session and still reported an error; the session must not outlive
 		// the failed create.
-		diags.Append(r.discardSession(ctx, answer.KasmID, answer.UserID, sessionRequestFailure(err))...)
+		cleanup := r.discardSession(ctx, answer.KasmID, answer.UserID)
+		diags.Append(sessionRequestFailure(err, cleanup))
 		return nil, diags
 	case errors.Is(err, kasm.ErrOutcomeUnknown):
 		return r.reconcileLostRequest(ctx, request, before, requested, err)
 	default:
-		diags.Append(sessionRequestFailure(err))
+		diags.Append(sessionRequestFailure(err, ""))
 		return nil, diags
 	}
 }
@@ -419,38 +420,46 @@ func (r *sessionResource) reconcileLostRequest(ctx context.Context, request kasm
 	}, diags
 }
 
-// discardSession destroys a session that Create started but cannot hand over, and returns the
-// diagnostics for the failure (failure first, then what the clean-up achieved). The clean-up
-// runs on a context of its own, detached from the create deadline that may have ended.
-func (r *sessionResource) discardSession(ctx context.Context, kasmID, userID string, failure diag.Diagnostic) diag.Diagnostics {
-	diags := diag.Diagnostics{failure}
+// discardSession destroys a session that Create started but cannot hand over, and returns a
+// sentence saying whether that worked, for the failure's diagnostic. The clean-up runs on a
+// context of its own, detached from the create deadline that may be what ended the wait.
+func (r *sessionResource) discardSession(ctx context.Context, kasmID, userID string) string {
 	cleanupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sessionCleanupTimeout)
 	defer cancel()
 
-	tflog.Info(cleanupCtx, "Destroying the Kasm session that failed to start", map[string]any{"kasm_id": kasmID})
+	tflog.Info(cleanupCtx, "Destroying the Kasm session that Create cannot keep", map[string]any{"kasm_id": kasmID})
 	if err := r.poller.destroyAndWait(cleanupCtx, r.data.client, kasmID, userID); err != nil {
-		diags.Append(diagnostics.Failure(sessionCreateOp, fmt.Sprintf("The provider could not destroy the "+
-			"session it started (kasm_id %s), so it may still exist. Delete it in the Kasm admin UI under Sessions, "+
-			"or import it with terraform import and destroy it.", kasmID)+sessionAPIErrorLabel+err.Error()))
+		tflog.Warn(cleanupCtx, "Could not destroy the Kasm session that Create cannot keep", map[string]any{
+			"kasm_id": kasmID, "error": err.Error(),
+		})
+		return fmt.Sprintf("The provider could not destroy the session it started (kasm_id %s), so it may still "+
+			"exist: delete it in the Kasm admin UI under Sessions, or import it with terraform import and destroy "+
+			"it (clean-up error: %s).", kasmID, err)
 	}
-	return diags
+	return "The provider destroyed the session again, so nothing is left behind."
 }
 
 // sessionRequestFailure explains a request_kasm error, naming the attribute at fault where
-// there is one.
-func sessionRequestFailure(err error) diag.Diagnostic {
+// there is one. cleanup is discardSession's report when Kasm started a session all the same,
+// or "".
+func sessionRequestFailure(err error, cleanup string) diag.Diagnostic {
 	var apiErr *kasm.APIError
 	message := ""
 	if errors.As(err, &apiErr) {
 		message = strings.ToLower(apiErr.Message)
 	}
-	detail := func(advice string) string { return advice + sessionAPIErrorLabel + err.Error() }
+	detail := func(advice string) string {
+		if cleanup != "" {
+			advice += " " + cleanup
+		}
+		return advice + sessionAPIErrorLabel + err.Error()
+	}
 	switch {
 	case strings.Contains(message, "share id"):
 		return diagnostics.AttributeFailure(path.Root("enable_sharing"), sessionCreateOp, detail(
 			"Kasm started the session but could not enable sharing: sharing is disabled for the user's groups "+
-				"(group setting allow_kasm_sharing). The provider destroyed the session again, because it would not "+
-				"match the configuration. Allow sharing for one of the user's groups, or set enable_sharing to false."))
+				"(group setting allow_kasm_sharing). A session without sharing would not match the configuration. "+
+				"Allow sharing for one of the user's groups, or set enable_sharing to false."))
 	case strings.HasPrefix(message, "invalid user_id"):
 		return diagnostics.AttributeFailure(path.Root("user_id"), sessionCreateOp, detail(
 			"No Kasm user has this id. Check user_id, or leave it out to start the session for a new anonymous user."))
@@ -474,29 +483,33 @@ func sessionRequestFailure(err error) diag.Diagnostic {
 	case strings.HasPrefix(message, "no resources are available"):
 		return diagnostics.Failure(sessionCreateOp, detail(
 			"No Kasm agent has room for the session. Apply again later, or add capacity to the deployment."))
+	case cleanup != "":
+		return diagnostics.Failure(sessionCreateOp, detail(
+			"Kasm started the session but reported an error with it."))
 	default:
 		return diagnostics.APIError(sessionCreateOp, err)
 	}
 }
 
-// sessionStartFailure explains why a requested session did not reach the running state.
-func sessionStartFailure(err error, createTimeout time.Duration) diag.Diagnostic {
+// sessionStartFailure explains why a requested session did not reach the running state; cleanup
+// is discardSession's report.
+func sessionStartFailure(err error, createTimeout time.Duration, cleanup string) diag.Diagnostic {
 	var stateErr *sessionStateError
 	switch {
 	case errors.Is(err, errSessionWaitTimedOut):
 		return diagnostics.Failure(sessionCreateOp, fmt.Sprintf("The session did not start within the create "+
-			"timeout (%s), so the provider destroyed it again. Kasm may need longer to provide resources (for "+
-			"example on an autoscaled deployment): raise timeouts.create, or check the agents in the Kasm admin UI. "+
-			"Reason: %s.", createTimeout, err))
+			"timeout (%s). %s Kasm may need longer to provide resources (for example on an autoscaled "+
+			"deployment): raise timeouts.create, or check the agents in the Kasm admin UI. Reason: %s.",
+			createTimeout, cleanup, err))
 	case errors.As(err, &stateErr):
 		return diagnostics.Failure(sessionCreateOp, fmt.Sprintf("The session did not start: Kasm reports it %s. "+
-			"The provider destroyed it again. Check the session's image and agent in the Kasm admin UI, then apply "+
-			"again.", stateErr.Status))
+			"%s Check the session's image and agent in the Kasm admin UI, then apply again.", stateErr.Status, cleanup))
 	case errors.Is(err, errSessionVanished):
 		return diagnostics.Failure(sessionCreateOp, "Kasm removed the session while it was starting, which usually "+
 			"means its container could not start. Check the image and the agents in the Kasm admin UI, then apply again.")
 	default:
-		return diagnostics.APIError(sessionCreateOp, err)
+		return diagnostics.Failure(sessionCreateOp, "Kasm accepted the session request, but reading the "+
+			"session's status failed. "+cleanup+sessionAPIErrorLabel+err.Error())
 	}
 }
 

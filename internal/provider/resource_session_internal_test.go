@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -364,7 +365,7 @@ func TestSessionRequestFailure(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			d := sessionRequestFailure(tt.err)
+			d := sessionRequestFailure(tt.err, "")
 			if !strings.Contains(d.Detail(), tt.detail) {
 				t.Errorf("detail %q does not mention %q", d.Detail(), tt.detail)
 			}
@@ -376,6 +377,27 @@ func TestSessionRequestFailure(t *testing.T) {
 				t.Errorf("diagnostic does not name attribute %s", tt.attribute)
 			}
 		})
+	}
+}
+
+func TestSessionStartFailureReportsTheCleanUp(t *testing.T) {
+	const cleanup = "The provider could not destroy the session it started (kasm_id k)"
+	timedOut := fmt.Errorf("%w waiting: %w", errSessionWaitTimedOut, context.DeadlineExceeded)
+	for name, err := range map[string]error{
+		"time-out":     timedOut,
+		"stopped":      &sessionStateError{Status: "stopped"},
+		"status error": errors.New("boom"),
+	} {
+		d := sessionStartFailure(err, 2*time.Second, cleanup)
+		if d.Severity() != diag.SeverityError || !strings.Contains(d.Detail(), cleanup) {
+			t.Errorf("%s: detail %q does not report the clean-up", name, d.Detail())
+		}
+	}
+	if d := sessionStartFailure(timedOut, 2*time.Second, cleanup); !strings.Contains(d.Detail(), "create timeout (2s)") {
+		t.Errorf("time-out detail %q does not name the timeout", d.Detail())
+	}
+	if d := sessionRequestFailure(&kasm.APIError{Message: "Failed to create Share ID"}, cleanup); !strings.Contains(d.Detail(), cleanup) {
+		t.Errorf("sharing detail %q does not report the clean-up", d.Detail())
 	}
 }
 

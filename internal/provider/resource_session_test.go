@@ -412,7 +412,7 @@ resource "kasm_session" "test" {
   }
 }
 `, kasmsim.ImageChromeID),
-				ExpectError: wordsRegexp(`did not start within the create timeout \(2s\), so the provider destroyed it again`),
+				ExpectError: wordsRegexp(`did not start within the create timeout \(2s\). The provider destroyed the session again, so nothing is left behind`),
 			},
 		},
 	})
@@ -490,7 +490,7 @@ resource "kasm_session" "test" {
   enable_sharing = true
 }
 `, user.ID, testAccSessionImageID(t)),
-				ExpectError: wordsRegexp(`could not enable sharing: sharing is disabled for the user's groups \(group setting allow_kasm_sharing\)`),
+				ExpectError: wordsRegexp(`could not enable sharing: sharing is disabled for the user's groups \(group setting allow_kasm_sharing\).*The provider destroyed the session again`),
 			},
 		},
 	})
@@ -826,7 +826,7 @@ func dashedID(id string) string {
 }
 
 // wordsRegexp matches text that the CLI may have wrapped across lines: every space in pattern
-// matches any run of white space.
+// matches any run of white space, and "." matches line breaks too.
 func wordsRegexp(pattern string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
 }
