@@ -218,7 +218,3 @@ func uniquelyNamedImage(t *testing.T, images []kasm.Image) kasm.Image {
 	return kasm.Image{}
 }
 
-// dashedID writes a 32 hex character id in the dashed UUID form.
-func dashedID(id string) string {
-	return id[0:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:32]
-}

@@ -274,7 +274,9 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 }
 
 func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewSessionResource,
+	}
 }
 
 func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
@@ -282,6 +284,7 @@ func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSo
 		NewImageDataSource,
 		NewImagesDataSource,
 		NewLoginURLDataSource,
+		NewSessionsDataSource,
 	}
 }
 
