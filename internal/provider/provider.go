@@ -264,7 +264,9 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 }
 
 func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewGroupResource,
+	}
 }
 
 func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
