@@ -270,7 +270,9 @@ func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewGroupsDataSource,
+	}
 }
 
 func (p *kasmProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
