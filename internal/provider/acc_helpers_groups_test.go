@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -121,6 +123,16 @@ provider "kasm" {
 // dashedID writes a 32 hex character id in the dashed 8-4-4-4-12 form.
 func dashedID(id string) string {
 	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+}
+
+// wrapped turns text into a regular expression that also matches it when Terraform wraps the
+// diagnostic across lines.
+func wrapped(text string) string {
+	words := strings.Fields(text)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return strings.Join(words, `\s+`)
 }
 
 // checkThroughAPI is a state check that hands the attribute values of the resource at address
