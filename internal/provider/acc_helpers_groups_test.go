@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -63,18 +62,24 @@ func testAccAPIGroup(t *testing.T, name string) kasm.Group {
 	return *group
 }
 
-// testAccImageID returns the id of an enabled image on the server under test.
-func testAccImageID(t *testing.T) string {
+// testAccImageIDs returns the ids of n enabled images on the server under test, and skips the
+// test when the server has fewer.
+func testAccImageIDs(t *testing.T, n int) []string {
 	t.Helper()
 	images, err := acctest.Client(t).GetImages(t.Context())
 	if err != nil {
 		t.Fatalf("listing images: %v", err)
 	}
-	i := slices.IndexFunc(images, func(img kasm.Image) bool { return img.Enabled })
-	if i < 0 {
-		t.Skip("the Kasm server has no enabled image to assign")
+	var ids []string
+	for _, img := range images {
+		if img.Enabled && len(ids) < n {
+			ids = append(ids, img.ID)
+		}
 	}
-	return images[i].ID
+	if len(ids) < n {
+		t.Skipf("the Kasm server has %d enabled images; the test needs %d", len(ids), n)
+	}
+	return ids
 }
 
 // testAccGroupByName looks a group up through the API; a missing group matches kasm.ErrNotFound.

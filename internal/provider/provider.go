@@ -265,6 +265,7 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 
 func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewGroupImageResource,
 		NewGroupMembershipResource,
 		NewGroupResource,
 	}
