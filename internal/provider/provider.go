@@ -268,6 +268,7 @@ func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewGroupImageResource,
 		NewGroupMembershipResource,
 		NewGroupResource,
+		NewUserAttributesResource,
 	}
 }
 
