@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -350,9 +351,12 @@ func TestAccGroupImage_authorizesLaunch(t *testing.T) {
 	}
 	user := testAccAPIUser(t)
 	notAuthorized := func() error {
-		_, err := acctest.Client(t).RequestKasm(t.Context(), kasm.RequestKasmRequest{UserID: user.ID, ImageID: image})
-		if err == nil || !regexp.MustCompile(`Image Not Authorized`).MatchString(err.Error()) {
-			return fmt.Errorf("request_kasm without the assignment: err = %v, want Image Not Authorized", err)
+		session, err := acctest.Client(t).RequestKasm(t.Context(), kasm.RequestKasmRequest{UserID: user.ID, ImageID: image})
+		switch {
+		case err == nil:
+			return fmt.Errorf("request_kasm without the assignment started session %s, want Image Not Authorized", session.KasmID)
+		case !strings.Contains(err.Error(), "Image Not Authorized"):
+			return fmt.Errorf("request_kasm without the assignment: want Image Not Authorized, got: %w", err)
 		}
 		return nil
 	}
