@@ -96,7 +96,8 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "A free-form description. Removing it clears the description on the server.",
+				MarkdownDescription: "A free-form description; it cannot be empty, leave it out instead. Removing it " +
+					"clears the description on the server.",
 				Optional:            true,
 				Validators: []validator.String{
 					// Kasm stores "" and null alike, so "" would never read back as written.
