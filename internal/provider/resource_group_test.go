@@ -335,6 +335,7 @@ func TestAccGroup_protected(t *testing.T) {
 
 func TestAccGroup_errors(t *testing.T) {
 	taken := testAccAPIGroup(t, acctest.RandomName("tf-acc-group-taken"))
+	own := acctest.RandomName("tf-acc-group")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -381,6 +382,13 @@ func TestAccGroup_errors(t *testing.T) {
 				ImportState:   true,
 				ImportStateId: " ",
 				ExpectError:   regexp.MustCompile(`must have the form <group_id> or <group name>`),
+			},
+			{
+				Config: testAccGroupConfig(own, 10),
+			},
+			{
+				Config:      testAccGroupConfig(taken.Name, 10),
+				ExpectError: regexp.MustCompile(`(?s)name.*` + wrapped(`Another Kasm group is already named "`+taken.Name+`".`)),
 			},
 		},
 	})
