@@ -78,7 +78,8 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"`kasm_group_membership`, and `kasm_group_image` lets its members launch an image.\n\n" +
 			"The system groups All Users and Administrators are created and managed by Kasm; this resource " +
 			"cannot create, import or destroy them. Refer to them through the `kasm_groups` data source.\n\n" +
-			"The API key needs the Groups View, Groups Create, Groups Modify and Groups Delete permissions.",
+			"The API key needs the Groups View, Groups Create, Groups Modify and Groups Delete permissions, and " +
+			"Groups View System to tell the system groups apart when importing or creating a group.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "The group id, 32 hexadecimal characters.",
@@ -98,7 +99,7 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A free-form description; it cannot be empty, leave it out instead. Removing it " +
 					"clears the description on the server.",
-				Optional:            true,
+				Optional: true,
 				Validators: []validator.String{
 					// Kasm stores "" and null alike, so "" would never read back as written.
 					stringvalidator.LengthAtLeast(1),
