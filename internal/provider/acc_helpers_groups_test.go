@@ -125,11 +125,6 @@ provider "kasm" {
 `, os.Getenv(acctest.EnvBaseURL), key, secret)
 }
 
-// dashedID writes a 32 hex character id in the dashed 8-4-4-4-12 form.
-func dashedID(id string) string {
-	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
-}
-
 // wrapped turns text into a regular expression that also matches it when Terraform wraps the
 // diagnostic across lines.
 func wrapped(text string) string {
