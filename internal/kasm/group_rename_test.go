@@ -7,7 +7,7 @@ import (
 )
 
 func TestUpdateGroupRenameToTakenNameIsAlreadyExists(t *testing.T) {
-	if got := classify(epUpdateGroup, http.StatusOK, "Group (devs) already exists", classifyOptions{}); got != ErrAlreadyExists {
+	if got := classify(epUpdateGroup, http.StatusOK, "Group (devs) already exists", classifyOptions{}); !errors.Is(got, ErrAlreadyExists) {
 		t.Errorf("classify = %v, want ErrAlreadyExists", got)
 	}
 
