@@ -14,9 +14,12 @@ func TestDeleteImageOutOfBand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("AddImage: %v", err)
 	}
-	group := obj(t, h.ok("create_group", map[string]any{
+	group, isString := obj(t, h.ok("create_group", map[string]any{
 		"target_group": map[string]any{"name": "Doomed Users", "priority": 50},
 	}), "group")["group_id"].(string)
+	if !isString {
+		t.Fatal("create_group answered no group_id")
+	}
 	h.ok("add_images_group", map[string]any{
 		"target_group": map[string]any{"group_id": group}, "target_image": map[string]any{"image_id": imageID},
 	})
