@@ -37,7 +37,8 @@ func testAccAPIUser(t *testing.T) kasm.User {
 		t.Fatalf("creating a test user: %v", err)
 	}
 	t.Cleanup(func() {
-		err := client.DeleteUser(context.Background(), user.ID, true)
+		// The test's context ends before cleanups run.
+		err := client.DeleteUser(context.WithoutCancel(t.Context()), user.ID, true)
 		if err != nil && !errors.Is(err, kasm.ErrNotFound) {
 			t.Errorf("deleting test user %s: %v", user.ID, err)
 		}
@@ -54,7 +55,7 @@ func testAccAPIGroup(t *testing.T, name string) kasm.Group {
 		t.Fatalf("creating test group %q: %v", name, err)
 	}
 	t.Cleanup(func() {
-		err := client.DeleteGroup(context.Background(), group.ID, true)
+		err := client.DeleteGroup(context.WithoutCancel(t.Context()), group.ID, true)
 		if err != nil && !errors.Is(err, kasm.ErrNotFound) {
 			t.Errorf("deleting test group %s: %v", group.ID, err)
 		}

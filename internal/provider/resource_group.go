@@ -140,7 +140,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 
-	group, diags := r.create(ctx, kasm.CreateGroupRequest{
+	group, diags := r.createGroup(ctx, kasm.CreateGroupRequest{
 		Name:        plan.Name.ValueString(),
 		Priority:    int(plan.Priority.ValueInt64()),
 		Description: plan.Description.ValueString(),
@@ -154,11 +154,11 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	resp.Diagnostics.Append(resp.State.Set(ctx, groupModelFromAPI(*group, plan.ForceDelete))...)
 }
 
-// create sends create_group and reconciles a lost answer by looking the group up by name: a
+// createGroup sends create_group and reconciles a lost answer by looking the group up by name: a
 // group found with the requested settings is the one this request created, and a group not
 // found at all means the request never took effect, so it is sent once more. Kasm refuses a
 // second group with the same name, so the repetition cannot duplicate one.
-func (r *groupResource) create(ctx context.Context, createReq kasm.CreateGroupRequest) (*kasm.Group, diag.Diagnostics) {
+func (r *groupResource) createGroup(ctx context.Context, createReq kasm.CreateGroupRequest) (*kasm.Group, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	op := diagnostics.Operation{Verb: "Create", Object: groupObject, Permissions: []string{"Groups Create"}}
 	fields := map[string]any{"name": createReq.Name}
