@@ -476,10 +476,13 @@ func (c *Client) GetAttributes(ctx context.Context, userID string) (*UserAttribu
 // default image. SSHPrivateKey (with SSHPassphrase when it is encrypted) replaces the key
 // pair; Kasm derives the public key from it.
 type UpdateUserAttributesRequest struct {
-	UserID             string
-	DefaultImage       *string
-	ShowTips           *bool
-	AutoLoginKasm      *bool
+	UserID        string
+	DefaultImage  *string
+	ShowTips      *bool
+	AutoLoginKasm *bool
+	// ClearAutoLoginKasm sends auto_login_kasm as null, Kasm's default, which lets the group
+	// setting decide again. It wins over AutoLoginKasm.
+	ClearAutoLoginKasm bool
 	ToggleControlPanel *bool
 	ChatSFX            *bool
 	SSHPublicKey       *string
@@ -520,6 +523,9 @@ func (c *Client) UpdateUserAttributes(ctx context.Context, req UpdateUserAttribu
 	}
 	setIf(attrs, "show_tips", req.ShowTips)
 	setIf(attrs, "auto_login_kasm", req.AutoLoginKasm)
+	if req.ClearAutoLoginKasm {
+		attrs["auto_login_kasm"] = nil
+	}
 	setIf(attrs, "toggle_control_panel", req.ToggleControlPanel)
 	setIf(attrs, "chat_sfx", req.ChatSFX)
 	setIf(attrs, "ssh_public_key", req.SSHPublicKey)

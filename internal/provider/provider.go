@@ -275,12 +275,17 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 
 func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewGroupImageResource,
+		NewGroupMembershipResource,
+		NewGroupResource,
 		NewSessionResource,
+		NewUserAttributesResource,
 	}
 }
 
 func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewGroupsDataSource,
 		NewImageDataSource,
 		NewImagesDataSource,
 		NewLoginURLDataSource,
