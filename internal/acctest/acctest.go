@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,12 +24,12 @@ import (
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/provider"
 )
 
-// Environment variables that select a real Kasm server.
-const (
-	EnvBaseURL      = "KASM_BASE_URL"
-	EnvAPIKey       = "KASM_API_KEY"
-	EnvAPIKeySecret = "KASM_API_KEY_SECRET"
-)
+// serverVariables are the environment variables that select a real Kasm server; they are the
+// ones a practitioner sets for the provider, so the harness configures the simulator through them too.
+var serverVariables = struct{ baseURL, key, keySecret string }{"KASM_BASE_URL", "KASM_API_KEY", "KASM_API_KEY_SECRET"}
+
+// EnvBaseURL is the environment variable holding the base URL of the server under test.
+const EnvBaseURL = "KASM_BASE_URL"
 
 // ProviderName is the provider's type name in test configurations.
 const ProviderName = "kasm"
@@ -53,7 +54,7 @@ var (
 // simulator, and starts the simulator when needed.
 func setup() {
 	setupOnce.Do(func() {
-		if os.Getenv(EnvBaseURL) != "" && os.Getenv(EnvAPIKey) != "" && os.Getenv(EnvAPIKeySecret) != "" {
+		if BaseURL() != "" && APIKey() != "" && APIKeySecret() != "" {
 			realServer = true
 			return
 		}
@@ -70,9 +71,9 @@ func setup() {
 		// The server lives as long as the test binary; the process exit closes it.
 		server := httptest.NewServer(simulator)
 		key, secret := simulator.AdminKey()
-		setEnv(EnvBaseURL, server.URL)
-		setEnv(EnvAPIKey, key)
-		setEnv(EnvAPIKeySecret, secret)
+		setEnv(serverVariables.baseURL, server.URL)
+		setEnv(serverVariables.key, key)
+		setEnv(serverVariables.keySecret, secret)
 	})
 }
 
@@ -87,14 +88,14 @@ func setEnv(name, value string) {
 func PreCheck(t *testing.T) {
 	t.Helper()
 	set := 0
-	for _, name := range []string{EnvBaseURL, EnvAPIKey, EnvAPIKeySecret} {
-		if os.Getenv(name) != "" {
+	for _, value := range []string{BaseURL(), APIKey(), APIKeySecret()} {
+		if value != "" {
 			set++
 		}
 	}
 	if set > 0 && set < 3 && !usingSimulator() {
 		t.Fatalf("set all of %s, %s and %s to test against a real Kasm server, or none of them to use the simulator",
-			EnvBaseURL, EnvAPIKey, EnvAPIKeySecret)
+			serverVariables.baseURL, serverVariables.key, serverVariables.keySecret)
 	}
 	setup()
 }
@@ -127,9 +128,9 @@ func Client(t *testing.T) *kasm.Client {
 	t.Helper()
 	PreCheck(t)
 	client, err := kasm.NewClient(kasm.Config{
-		BaseURL:      os.Getenv(EnvBaseURL),
-		APIKey:       os.Getenv(EnvAPIKey),
-		APIKeySecret: os.Getenv(EnvAPIKeySecret),
+		BaseURL:      BaseURL(),
+		APIKey:       APIKey(),
+		APIKeySecret: APIKeySecret(),
 		MaxRetries:   2,
 	})
 	if err != nil {
@@ -146,4 +147,34 @@ func RandomName(prefix string) string {
 		panic(fmt.Sprintf("acctest: reading random bytes: %v", err))
 	}
 	return prefix + "-" + hex.EncodeToString(suffix)
+}
+
+// BaseURL is the base URL of the Kasm server under test; it is empty before PreCheck has run
+// unless a real server is configured.
+func BaseURL() string {
+	return os.Getenv(serverVariables.baseURL)
+}
+
+// APIKey is the API key of the server under test, for tests that write an explicit provider block.
+func APIKey() string {
+	return os.Getenv(serverVariables.key)
+}
+
+// APIKeySecret is the secret of that key; tests use it to prove it never reaches a log.
+func APIKeySecret() string {
+	return os.Getenv(serverVariables.keySecret)
+}
+
+// ProviderConfig returns an explicit provider block, for tests that need other credentials or
+// settings than the environment's. Each extra argument is one more line inside the block, such
+// as `max_retries = 0`.
+func ProviderConfig(baseURL, key, secret string, extra ...string) string {
+	var block strings.Builder
+	fmt.Fprintf(&block, "provider %q {\n  base_url       = %q\n  api_key        = %q\n  api_key_secret = %q\n",
+		ProviderName, baseURL, key, secret)
+	for _, line := range extra {
+		block.WriteString("  " + line + "\n")
+	}
+	block.WriteString("}\n")
+	return block.String()
 }

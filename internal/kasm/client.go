@@ -22,8 +22,8 @@ import (
 // Defaults applied by NewClient to zero Config fields.
 const (
 	DefaultRequestTimeout = 30 * time.Second
-	DefaultRetryWaitMin   = 250 * time.Millisecond
-	DefaultRetryWaitMax   = 10 * time.Second
+	DefaultMinRetryWait   = 250 * time.Millisecond
+	DefaultMaxRetryWait   = 10 * time.Second
 	DefaultUserAgent      = "terraform-provider-kasm"
 
 	// DefaultMaxRetries is the number of re-sends callers are advised to configure. The zero
@@ -127,10 +127,10 @@ func NewClient(cfg Config) (*Client, error) {
 		logger:         cfg.Logger,
 		requestTimeout: valueOr(cfg.RequestTimeout, DefaultRequestTimeout),
 		maxRetries:     cfg.MaxRetries,
-		retryWaitMin:   valueOr(cfg.RetryWaitMin, DefaultRetryWaitMin),
-		retryWaitMax:   valueOr(cfg.RetryWaitMax, DefaultRetryWaitMax),
+		retryWaitMin:   valueOr(cfg.RetryWaitMin, DefaultMinRetryWait),
+		retryWaitMax:   valueOr(cfg.RetryWaitMax, DefaultMaxRetryWait),
 		sleep:          sleepContext,
-		jitter:         rand.Int64N, //nolint:gosec // Backoff jitter needs no cryptographic randomness.
+		jitter:         rand.Int64N, // Backoff jitter needs no cryptographic randomness.
 		now:            time.Now,
 	}
 	if c.retryWaitMax < c.retryWaitMin {
@@ -161,7 +161,7 @@ func valueOr[T comparable](v, fallback T) T {
 func newHTTPClient(insecure bool, caCertPEM string) (*http.Client, error) {
 	tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
 	if insecure {
-		tlsConfig.InsecureSkipVerify = true //nolint:gosec // Explicit opt-in by the user.
+		tlsConfig.InsecureSkipVerify = true // An explicit opt-in by the user, for test servers.
 	}
 	if strings.TrimSpace(caCertPEM) != "" {
 		pool, err := x509.SystemCertPool()
@@ -520,7 +520,7 @@ func (c *Client) roundTrip(req *http.Request) attemptResult {
 	if err != nil {
 		return transportFailure(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -81,7 +83,7 @@ func TestRequestsUnderSubPath(t *testing.T) {
 	for _, suffix := range []string{"/kasm", "/kasm/"} {
 		srv := newFakeServer(t, func(w http.ResponseWriter, _ recordedRequest) { reply(w, 200, `{"images": []}`) })
 		c, _ := newTestClient(t, srv.URL+suffix)
-		if _, err := c.GetImages(context.Background()); err != nil {
+		if _, err := c.GetImages(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		if got := srv.last("get_images").Path; got != "/kasm/api/public/get_images" {
@@ -113,7 +115,7 @@ func TestRequestShape(t *testing.T) {
 		{"terraform-provider-kasm/1.2.3", "terraform-provider-kasm/1.2.3"},
 	} {
 		c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.UserAgent = tc.configured })
-		if _, err := c.GetImages(context.Background()); err != nil {
+		if _, err := c.GetImages(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		req := srv.last("get_images")
@@ -162,8 +164,8 @@ func TestNewClientValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.requestTimeout != DefaultRequestTimeout || c.retryWaitMin != DefaultRetryWaitMin ||
-		c.retryWaitMax != DefaultRetryWaitMax || c.maxRetries != 0 || c.userAgent != DefaultUserAgent {
+	if c.requestTimeout != DefaultRequestTimeout || c.retryWaitMin != DefaultMinRetryWait ||
+		c.retryWaitMax != DefaultMaxRetryWait || c.maxRetries != 0 || c.userAgent != DefaultUserAgent {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	cfg := base
@@ -178,21 +180,23 @@ func pemBlock(kind string, data []byte) []byte {
 }
 
 func TestTLS(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		reply(w, 200, `{"images": []}`)
 	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // The failed handshakes below are expected.
+	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	caPEM := string(pemBlock("CERTIFICATE", srv.Certificate().Raw))
 
 	t.Run("extra CA bundle", func(t *testing.T) {
 		c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.CACertPEM = "\n" + caPEM + "\n" })
-		if _, err := c.GetImages(context.Background()); err != nil {
+		if _, err := c.GetImages(t.Context()); err != nil {
 			t.Errorf("GetImages with the server's CA: %v", err)
 		}
 	})
 	t.Run("system roots only", func(t *testing.T) {
 		c, sleeper := newTestClient(t, srv.URL)
-		_, err := c.GetImages(context.Background())
+		_, err := c.GetImages(t.Context())
 		if err == nil || !strings.Contains(err.Error(), "certificate") {
 			t.Fatalf("error = %v, want a certificate error", err)
 		}
@@ -202,14 +206,14 @@ func TestTLS(t *testing.T) {
 	})
 	t.Run("certificate failure on a create is not outcome-unknown", func(t *testing.T) {
 		c, _ := newTestClient(t, srv.URL)
-		_, err := c.CreateUser(context.Background(), CreateUserRequest{Username: "bob"})
+		_, err := c.CreateUser(t.Context(), CreateUserRequest{Username: "bob"})
 		if err == nil || errors.Is(err, ErrOutcomeUnknown) {
 			t.Errorf("error = %v; a failed handshake proves nothing was sent", err)
 		}
 	})
 	t.Run("insecure", func(t *testing.T) {
 		c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.InsecureSkipVerify = true })
-		if _, err := c.GetImages(context.Background()); err != nil {
+		if _, err := c.GetImages(t.Context()); err != nil {
 			t.Errorf("GetImages with verification off: %v", err)
 		}
 	})
@@ -256,7 +260,7 @@ func TestEveryMethodEndpointIsInTheTable(t *testing.T) {
 				return err
 			}
 		}
-		_ = call(context.Background(), c) // Some decoders reject {}; only the request matters here.
+		_ = call(t.Context(), c) // Some decoders reject {}; only the request matters here.
 		if seen := srv.all(); len(seen) != before+1 || seen[before].Endpoint != endpoint {
 			t.Errorf("%s did not call %s exactly once", method, endpoint)
 		}
@@ -332,7 +336,7 @@ func TestGetUsersPaging(t *testing.T) {
 			reply(w, 200, string(body))
 		})
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 
 	srv := usersServer(t, 250, false)
 	c, _ := newTestClient(t, srv.URL)
@@ -386,7 +390,7 @@ func TestGetUsersPaging(t *testing.T) {
 func TestArgumentValidation(t *testing.T) {
 	srv := newFakeServer(t, func(w http.ResponseWriter, _ recordedRequest) { reply(w, 200, `{}`) })
 	c, _ := newTestClient(t, srv.URL)
-	ctx := context.Background()
+	ctx := t.Context()
 	calls := map[string]func() error{
 		"CreateUser without username": func() error { _, err := c.CreateUser(ctx, CreateUserRequest{Password: "x"}); return err },
 		"UpdateUser without username": func() error {
@@ -439,7 +443,7 @@ func TestOptionalFieldsSent(t *testing.T) {
 		}
 	})
 	c, _ := newTestClient(t, srv.URL)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	_, err := c.UpdateUser(ctx, UpdateUserRequest{
 		UserID: tUser, Username: "bob", FirstName: String(""), Locked: Bool(false), Password: "n3w-Passw0rd",

@@ -302,6 +302,10 @@ func (f fields) stringList(key string) []string {
 	}
 	out := make([]string, 0, len(elems))
 	for _, e := range elems {
+		e = bytes.TrimSpace(e)
+		if len(e) == 0 || e[0] != '"' {
+			continue
+		}
 		var s string
 		if err := json.Unmarshal(e, &s); err == nil {
 			out = append(out, s)

@@ -126,7 +126,8 @@ var errorRules = []errorRule{
 	// state, and a repeated removal takes it as success (see endpoints.go).
 	{endpoints: []string{epRemoveUserGroup}, match: contains(") is not a member of group ("), kind: ErrNotFound},
 
-	{endpoints: []string{epCreateGroup}, match: func(m string) bool {
+	// update_group answers a rename to a taken name as create_group answers a taken name.
+	{endpoints: []string{epCreateGroup, epUpdateGroup}, match: func(m string) bool {
 		return strings.HasPrefix(m, "group (") && strings.HasSuffix(m, ") already exists")
 	}, kind: ErrAlreadyExists},
 	{endpoints: groupEndpoints, match: groupMissing.MatchString, kind: ErrNotFound},

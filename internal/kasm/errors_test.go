@@ -182,7 +182,7 @@ func TestErrorClassification(t *testing.T) {
 				reply(w, tc.status, errorBody(tc.message))
 			})
 			c, _ := newTestClient(t, srv.URL)
-			err := methodCalls[tc.endpoint](context.Background(), c)
+			err := methodCalls[tc.endpoint](t.Context(), c)
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("error = %v, want an *APIError", err)
@@ -191,7 +191,7 @@ func TestErrorClassification(t *testing.T) {
 				t.Errorf("APIError = %+v", apiErr)
 			}
 			for _, s := range sentinels {
-				if got := errors.Is(err, s); got != (s == tc.want) {
+				if got, want := errors.Is(err, s), tc.want != nil && errors.Is(s, tc.want); got != want {
 					t.Errorf("errors.Is(err, %v) = %v", s, got)
 				}
 			}
@@ -210,7 +210,7 @@ func TestGetUserInvalidRequestNotFoundOnlyForWellFormedRefs(t *testing.T) {
 		reply(w, http.StatusBadRequest, errorBody("Invalid Request"))
 	})
 	c, _ := newTestClient(t, srv.URL)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	for _, ref := range []UserRef{
 		{ID: "67D7C4E6-F891-4900-897F-CE5ED62FECC0"}, {ID: tUser}, {Username: "bob@example.com"},
@@ -290,7 +290,7 @@ func TestNonJSONAndStatusAnswers(t *testing.T) {
 				replyText(w, tc.status, tc.contentType, tc.body)
 			})
 			c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 0 })
-			_, err := c.GetImages(context.Background())
+			_, err := c.GetImages(t.Context())
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
 				t.Fatalf("error = %v, want *APIError", err)
@@ -327,7 +327,7 @@ func TestUnauthorizedWithoutJSON(t *testing.T) {
 			replyText(w, status, "text/plain", "An error has occurred - see logs for details")
 		})
 		c, _ := newTestClient(t, srv.URL)
-		if _, err := c.GetImages(context.Background()); !errors.Is(err, ErrUnauthorized) {
+		if _, err := c.GetImages(t.Context()); !errors.Is(err, ErrUnauthorized) {
 			t.Errorf("status %d: error = %v, want ErrUnauthorized", status, err)
 		}
 	}
@@ -339,7 +339,7 @@ func TestErrorMessageDetectedOnEveryStatus(t *testing.T) {
 			reply(w, status, `{"error_message": "Something failed", "users": []}`)
 		})
 		c, _ := newTestClient(t, srv.URL)
-		_, err := c.GetUsers(context.Background(), GetUsersOptions{})
+		_, err := c.GetUsers(t.Context(), GetUsersOptions{})
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.Message != "Something failed" || apiErr.StatusCode != status {
 			t.Errorf("status %d: error = %v", status, err)
@@ -349,7 +349,7 @@ func TestErrorMessageDetectedOnEveryStatus(t *testing.T) {
 	for _, body := range []string{`{"error_message": null, "images": []}`, `{"error_message": "", "images": []}`} {
 		srv := newFakeServer(t, func(w http.ResponseWriter, _ recordedRequest) { reply(w, 200, body) })
 		c, _ := newTestClient(t, srv.URL)
-		if _, err := c.GetImages(context.Background()); err != nil {
+		if _, err := c.GetImages(t.Context()); err != nil {
 			t.Errorf("%s: error = %v", body, err)
 		}
 	}
@@ -362,7 +362,7 @@ func TestRequestKasmShareIDQuirk(t *testing.T) {
 			"kasm_url": "/#/connect/kasm/x/y/tok-1", "error_message": "Failed to create Share ID"}`)
 	})
 	c, _ := newTestClient(t, srv.URL)
-	resp, err := c.RequestKasm(context.Background(), RequestKasmRequest{UserID: tUser, EnableSharing: true})
+	resp, err := c.RequestKasm(t.Context(), RequestKasmRequest{UserID: tUser, EnableSharing: true})
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Message != "Failed to create Share ID" {
 		t.Fatalf("error = %v, want the share id APIError", err)
@@ -376,7 +376,7 @@ func TestRequestKasmShareIDQuirk(t *testing.T) {
 		reply(w, 200, errorBody("Image Not Authorized"))
 	})
 	c, _ = newTestClient(t, srv.URL)
-	resp, err = c.RequestKasm(context.Background(), RequestKasmRequest{UserID: tUser})
+	resp, err = c.RequestKasm(t.Context(), RequestKasmRequest{UserID: tUser})
 	if resp != nil || err == nil {
 		t.Errorf("RequestKasm = %v, %v; want nil and an error", resp, err)
 	}
@@ -405,7 +405,7 @@ func TestGetKasmStatusPendingForms(t *testing.T) {
 	for _, tc := range cases {
 		srv := newFakeServer(t, func(w http.ResponseWriter, _ recordedRequest) { reply(w, tc.status, tc.body) })
 		c, _ := newTestClient(t, srv.URL)
-		st, err := c.GetKasmStatus(context.Background(), tKasm, tUser, true)
+		st, err := c.GetKasmStatus(t.Context(), tKasm, tUser, true)
 		if tc.want == "" {
 			if err == nil {
 				t.Errorf("%s: status %+v, want an error", tc.body, st)
@@ -439,7 +439,7 @@ func TestKeepaliveForms(t *testing.T) {
 	for _, tc := range cases {
 		srv := newFakeServer(t, func(w http.ResponseWriter, _ recordedRequest) { reply(w, 200, tc.body) })
 		c, _ := newTestClient(t, srv.URL)
-		got, err := c.Keepalive(context.Background(), tKasm)
+		got, err := c.Keepalive(t.Context(), tKasm)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.body, err)
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 )
 
+//nolint:gosec // The example credentials of the public Kasm API document, not real ones.
 const (
 	testAPIKey    = "bMjMwTT0JKUQ"
 	testAPISecret = "KUNAvRw4KLHGmldBxhRUD5sAhWkvJVzS"
@@ -71,13 +72,6 @@ func (fs *fakeServer) serve(w http.ResponseWriter, r *http.Request) {
 	fs.mu.Unlock()
 
 	answer(w, req)
-}
-
-// setAnswer replaces the answering function, for answers that need the server itself.
-func (fs *fakeServer) setAnswer(answer func(w http.ResponseWriter, req recordedRequest)) {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	fs.answer = answer
 }
 
 func (fs *fakeServer) count(endpoint string) int {

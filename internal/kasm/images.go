@@ -88,10 +88,7 @@ func (i Image) String() string { return i.format(false) }
 func (i Image) GoString() string { return i.format(true) }
 
 func (i Image) format(goSyntax bool) string {
-	type plain Image
-	p := plain(i)
-	p.DockerToken = redact(p.DockerToken)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(i, goSyntax, "DockerToken")
 }
 
 func decodeImage(f fields) Image {

@@ -1,28 +1,86 @@
 package kasm
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 )
 
 // redacted replaces secret values when a struct that holds them is formatted.
 const redacted = "[redacted]"
 
-// redact hides a non-empty secret and keeps an empty one visible, so that formatted values
-// still show whether the secret was set.
-func redact(s string) string {
-	if s == "" {
-		return ""
+// formatStruct renders the struct v like fmt's %+v (or, with goSyntax, like %#v) with the
+// named secret fields shown as [redacted] when set. Nil pointers are left out and other
+// pointers are shown by their value, so optional request fields stay readable; raw JSON is
+// shown as text; a secret map keeps its keys and hides its values.
+func formatStruct(v any, goSyntax bool, secretFields ...string) string {
+	rv := reflect.ValueOf(v)
+	rt := rv.Type()
+	var b strings.Builder
+	if goSyntax {
+		b.WriteString(rt.String())
 	}
-	return redacted
+	b.WriteByte('{')
+	written := 0
+	for i := range rt.NumField() {
+		field := rt.Field(i)
+		if !field.IsExported() {
+			continue
+		}
+		value := rv.Field(i)
+		if value.Kind() == reflect.Pointer {
+			if value.IsNil() {
+				continue
+			}
+			value = value.Elem()
+		}
+		if written > 0 {
+			if goSyntax {
+				b.WriteString(", ")
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		written++
+		b.WriteString(field.Name)
+		b.WriteByte(':')
+		b.WriteString(formatField(value, goSyntax, slices.Contains(secretFields, field.Name)))
+	}
+	b.WriteByte('}')
+	return b.String()
 }
 
-// formatRedacted formats v (a copy with its secrets already redacted, of a type without
-// methods) the way fmt's %+v or %#v would.
-func formatRedacted(v any, goSyntax bool) string {
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+func formatField(value reflect.Value, goSyntax, secret bool) string {
+	verb := "%v"
 	if goSyntax {
-		return fmt.Sprintf("%#v", v)
+		verb = "%#v"
 	}
-	return fmt.Sprintf("%+v", v)
+	switch {
+	case secret && value.Kind() == reflect.Map && !value.IsNil():
+		keys := make([]string, 0, value.Len())
+		for _, k := range value.MapKeys() {
+			keys = append(keys, fmt.Sprint(k.Interface()))
+		}
+		slices.Sort(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ":" + redacted
+		}
+		return "map[" + strings.Join(parts, " ") + "]"
+	case secret && !value.IsZero():
+		return fmt.Sprintf(verb, redacted)
+	case value.Type() == rawMessageType:
+		if value.IsNil() {
+			return "<nil>"
+		}
+		return fmt.Sprintf("%q", value.Bytes())
+	default:
+		return fmt.Sprintf(verb, value.Interface())
+	}
 }
 
 // requireID checks and normalises a required id argument.

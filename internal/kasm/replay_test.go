@@ -1,12 +1,12 @@
 package kasm
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"net/http"
 	"os"
-	"path/filepath"
+	"path"
 	"reflect"
 	"strings"
 	"testing"
@@ -16,10 +16,13 @@ import (
 // document (/work/shared/kasm-developer-api.txt), byte for byte. The files in testdata/contract
 // follow the shapes contract.md gives for the group endpoints the document does not cover.
 
+// testdata holds the recorded answers.
+var testdata = os.DirFS("testdata")
+
 func loadAnswer(t *testing.T, endpoint string) []byte {
 	t.Helper()
 	for _, dir := range []string{"docs", "contract"} {
-		data, err := os.ReadFile(filepath.Join("testdata", dir, endpoint+".json"))
+		data, err := fs.ReadFile(testdata, path.Join(dir, endpoint+".json"))
 		if err == nil {
 			return data
 		}
@@ -28,31 +31,43 @@ func loadAnswer(t *testing.T, endpoint string) []byte {
 	return nil
 }
 
-// newReplayServer serves the recorded answer of each endpoint unchanged.
-func newReplayServer(t *testing.T) *fakeServer {
+// recordedAnswers loads every recorded answer, keyed by endpoint.
+func recordedAnswers(t *testing.T) map[string][]byte {
 	t.Helper()
 	answers := map[string][]byte{}
 	for _, dir := range []string{"docs", "contract"} {
-		files, err := filepath.Glob(filepath.Join("testdata", dir, "*.json"))
+		files, err := fs.Glob(testdata, path.Join(dir, "*.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range files {
-			data, err := os.ReadFile(f)
+			data, err := fs.ReadFile(testdata, f)
 			if err != nil {
 				t.Fatal(err)
 			}
-			answers[strings.TrimSuffix(filepath.Base(f), ".json")] = data
+			answers[strings.TrimSuffix(path.Base(f), ".json")] = data
 		}
 	}
+	return answers
+}
+
+// serveRecorded writes the recorded answer of an endpoint unchanged, or Kasm's 404 text.
+func serveRecorded(w http.ResponseWriter, answers map[string][]byte, endpoint string) {
+	body, ok := answers[endpoint]
+	if !ok {
+		replyText(w, http.StatusNotFound, "text/plain", "An error has occurred 404 Not Found - see logs for details")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
+}
+
+// newReplayServer serves the recorded answer of each endpoint unchanged.
+func newReplayServer(t *testing.T) *fakeServer {
+	t.Helper()
+	answers := recordedAnswers(t)
 	return newFakeServer(t, func(w http.ResponseWriter, req recordedRequest) {
-		body, ok := answers[req.Endpoint]
-		if !ok {
-			replyText(w, http.StatusNotFound, "text/plain", "An error has occurred 404 Not Found - see logs for details")
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
+		serveRecorded(w, answers, req.Endpoint)
 	})
 }
 
@@ -67,11 +82,11 @@ const (
 func TestReplayUsers(t *testing.T) {
 	srv := newReplayServer(t)
 	c, _ := newTestClient(t, srv.URL)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	created, err := c.CreateUser(ctx, CreateUserRequest{
 		Username: "test_user1@example.com", FirstName: "Bob", LastName: "Williams",
-		Organization: "example", Phone: "123-456-7890", Password: "3UPKGg7g!a9g2@39v6",
+		Organization: "example", Phone: "123-456-7890", Password: secretPassword,
 	})
 	if err != nil {
 		t.Fatalf("CreateUser: %v", err)
@@ -86,7 +101,7 @@ func TestReplayUsers(t *testing.T) {
 	}
 	sent := srv.last("create_user").Body
 	if lookup(sent, "target_user.username") != "test_user1@example.com" ||
-		lookup(sent, "target_user.password") != "3UPKGg7g!a9g2@39v6" || lookup(sent, "target_user.locked") != false {
+		lookup(sent, "target_user.password") != secretPassword || lookup(sent, "target_user.locked") != false {
 		t.Errorf("create_user body = %v", sent)
 	}
 
@@ -204,7 +219,7 @@ func TestReplayUsers(t *testing.T) {
 func TestReplayGroups(t *testing.T) {
 	srv := newReplayServer(t)
 	c, _ := newTestClient(t, srv.URL)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	if err := c.AddUserGroup(ctx, "67d7c4e6-f891-4900-897f-ce5ed62fecc0", "87fd617577984033be5bd269b4d170c6"); err != nil {
 		t.Errorf("AddUserGroup: %v", err)
@@ -303,7 +318,7 @@ func TestReplayImages(t *testing.T) {
 	srv := newReplayServer(t)
 	c, _ := newTestClient(t, srv.URL)
 
-	images, err := c.GetImages(context.Background())
+	images, err := c.GetImages(t.Context())
 	if err != nil {
 		t.Fatalf("GetImages: %v", err)
 	}
@@ -362,7 +377,7 @@ func TestReplayImages(t *testing.T) {
 func TestReplaySessions(t *testing.T) {
 	srv := newReplayServer(t)
 	c, _ := newTestClient(t, srv.URL)
-	ctx := context.Background()
+	ctx := t.Context()
 
 	created, err := c.RequestKasm(ctx, RequestKasmRequest{
 		UserID: "8affcdbc16fc4910acb8a6dc268cd7ed", ImageID: docImageID, EnableSharing: true,
@@ -372,7 +387,7 @@ func TestReplaySessions(t *testing.T) {
 	}
 	wantCreated := RequestKasmResponse{
 		KasmID: "6d62ec6630624f1db861aeb3f5ca2390", Status: "starting", UserID: "8affcdbc16fc4910acb8a6dc268cd7ed",
-		Username: "1d47uudwcynkd2su", SessionToken: "b03bf84a-53fc-4934-85e4-c434461f1178", ShareID: "fe9770a4",
+		Username: "1d47uudwcynkd2su", SessionToken: docSessionToken, ShareID: "fe9770a4",
 		KasmURL: "/#/connect/kasm/6d62ec66-3062-4f1d-b861-aeb3f5ca2390/8affcdbc16fc4910acb8a6dc268cd7ed/b03bf84a-53fc-4934-85e4-c434461f1178",
 	}
 	if *created != wantCreated {
@@ -403,7 +418,7 @@ func TestReplaySessions(t *testing.T) {
 		k.Cores != 1.0 || k.Memory != 1768000000 || k.OperationalStatus != "running" || k.IsPersistentProfile ||
 		k.PersistentProfileMode != "" || k.PointOfPresence != nil || k.ServerID != "8270f8f0acfd4a34a56cc9a9cb7a67d9" ||
 		k.ImageID != "e12266d0f5f44bf5afb80b6c41fabce2" || k.UserID != "583035bb58194e5183b921223badc569" ||
-		k.Token != "43ab8a765e1e42fe9ee637783731f577" || len(k.PortMap) != 4 ||
+		k.Token != docKasmToken || len(k.PortMap) != 4 ||
 		!timeEqual(k.StartDate, mustTime(t, "2020-11-12 13:28:40.446737")) ||
 		!timeEqual(k.KeepaliveDate, mustTime(t, "2020-11-12 13:28:40.446754")) ||
 		!timeEqual(k.ExpirationDate, mustTime(t, "2020-11-12 14:28:40.446756")) {
@@ -421,7 +436,7 @@ func TestReplaySessions(t *testing.T) {
 		t.Fatalf("GetKasms = %v", kasms)
 	}
 	checkKasmCommon(t, "get_kasms", &kasms[0], "proxy")
-	if kasms[0].Server != (KasmServer{Hostname: "proxy", Port: 443, Provider: "hardware", ZoneName: "default"}) ||
+	if kasms[0].Server != (SessionServer{Hostname: "proxy", Port: 443, Provider: "hardware", ZoneName: "default"}) ||
 		kasms[0].User.Username != "anon_2wipg0symxwmm4i1" || kasms[0].Memory != 1768000000 {
 		t.Errorf("GetKasms[0] = %#v", kasms[0])
 	}
@@ -430,7 +445,7 @@ func TestReplaySessions(t *testing.T) {
 	if err != nil {
 		t.Fatalf("JoinKasm: %v", err)
 	}
-	if joined.SessionToken != "c9ade890-7693-44bc-a1d4-797bbddf6771" || joined.UserID != "583035bb58194e5183b921223badc569" ||
+	if joined.SessionToken != docJoinToken || joined.UserID != "583035bb58194e5183b921223badc569" ||
 		joined.Username != "anon_2wipg0symxwmm4i1" ||
 		joined.KasmURL != "/#/connect/join/30a09d61/583035bb58194e5183b921223badc569/c9ade890-7693-44bc-a1d4-797bbddf6771" ||
 		!timeEqual(joined.CurrentTime, mustTime(t, "2020-11-12 13:36:16.065711")) || joined.Kasm == nil {
@@ -463,12 +478,12 @@ func TestReplaySessions(t *testing.T) {
 // checkKasmCommon checks the members every session example in the document shares.
 func checkKasmCommon(t *testing.T, name string, k *Kasm, hostname string) {
 	t.Helper()
-	wantImage := KasmImage{
+	wantImage := SessionImage{
 		ID: "e12266d0f5f44bf5afb80b6c41fabce2", Name: "kasmweb/chrome:1.8.0",
 		ImageSrc: "img/thumbnails/chrome.png", FriendlyName: "Kasm Chrome",
 	}
 	if k.ID != docKasmID || k.ShareID != "30a09d61" || k.Host != "192.168.32.8" || k.Port != 443 ||
-		k.Hostname != hostname || k.ViewOnlyToken != "6f756f76e8704772bd8e32eb4d7bb835" ||
+		k.Hostname != hostname || k.ViewOnlyToken != docViewOnlyToken ||
 		!reflect.DeepEqual(k.Image, wantImage) {
 		t.Errorf("%s kasm = %#v", name, *k)
 	}
@@ -487,7 +502,7 @@ func TestReplayErrorExample(t *testing.T) {
 		_, _ = w.Write(loadAnswer(t, "error_message"))
 	})
 	c, _ := newTestClient(t, srv.URL)
-	_, err := c.GetImages(context.Background())
+	_, err := c.GetImages(t.Context())
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("GetImages error = %v, want *APIError", err)

@@ -47,7 +47,7 @@ func TestReadsRetriedOnTransientFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newFakeServer(t, failFirst(3, tc.fail, `{"images": [{"image_id": "`+tImage+`"}]}`))
 			c, sleeper := newTestClient(t, srv.URL)
-			images, err := c.GetImages(context.Background())
+			images, err := c.GetImages(t.Context())
 			if err != nil || len(images) != 1 || images[0].ID != tImage {
 				t.Fatalf("GetImages = %v, %v", images, err)
 			}
@@ -59,9 +59,9 @@ func TestReadsRetriedOnTransientFailures(t *testing.T) {
 				t.Fatalf("waits = %v", waits)
 			}
 			for i, w := range waits {
-				ceiling := min(DefaultRetryWaitMin<<i, DefaultRetryWaitMax)
-				if w < DefaultRetryWaitMin || w > ceiling {
-					t.Errorf("wait %d = %v, want within [%v, %v]", i, w, DefaultRetryWaitMin, ceiling)
+				ceiling := min(DefaultMinRetryWait<<i, DefaultMaxRetryWait)
+				if w < DefaultMinRetryWait || w > ceiling {
+					t.Errorf("wait %d = %v, want within [%v, %v]", i, w, DefaultMinRetryWait, ceiling)
 				}
 			}
 		})
@@ -71,7 +71,7 @@ func TestReadsRetriedOnTransientFailures(t *testing.T) {
 func TestReadRetriedOnConnectionDrop(t *testing.T) {
 	srv := newFakeServer(t, failFirst(2, func(w http.ResponseWriter, _ recordedRequest) { dropConnection(t, w) }, `{"groups": []}`))
 	c, sleeper := newTestClient(t, srv.URL)
-	if _, err := c.GetGroups(context.Background()); err != nil {
+	if _, err := c.GetGroups(t.Context()); err != nil {
 		t.Fatalf("GetGroups: %v", err)
 	}
 	if n := srv.count("get_groups"); n != 3 {
@@ -91,7 +91,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 	}{
 		{"seconds", "3", 3 * time.Second},
 		{"zero", "0", 0},
-		{"capped at RetryWaitMax", "120", DefaultRetryWaitMax},
+		{"capped at RetryWaitMax", "120", DefaultMaxRetryWait},
 		{"http date", fixedNow.Add(7 * time.Second).Format(http.TimeFormat), 7 * time.Second},
 		{"http date in the past", fixedNow.Add(-time.Minute).Format(http.TimeFormat), 0},
 	}
@@ -100,7 +100,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 			srv := newFakeServer(t, failFirst(1, status(http.StatusTooManyRequests, "Retry-After", tc.value), `{"kasms": []}`))
 			c, sleeper := newTestClient(t, srv.URL)
 			c.now = func() time.Time { return fixedNow }
-			if _, err := c.GetKasms(context.Background()); err != nil {
+			if _, err := c.GetKasms(t.Context()); err != nil {
 				t.Fatalf("GetKasms: %v", err)
 			}
 			if waits := sleeper.recorded(); len(waits) != 1 || waits[0] != tc.want {
@@ -138,7 +138,7 @@ func TestRetryWaitBounds(t *testing.T) {
 	c.jitter = nil
 	fresh, _ := newTestClient(t, "https://kasm.example.com")
 	for range 200 {
-		if got := fresh.retryWait(4, http.Header{}); got < DefaultRetryWaitMin || got > 2*time.Second {
+		if got := fresh.retryWait(4, http.Header{}); got < DefaultMinRetryWait || got > 2*time.Second {
 			t.Fatalf("retryWait(4) = %v", got)
 		}
 	}
@@ -148,7 +148,7 @@ func TestAttemptsCapRespected(t *testing.T) {
 	for _, retries := range []int{0, 1, 3} {
 		srv := newFakeServer(t, status(http.StatusBadGateway))
 		c, sleeper := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = retries })
-		_, err := c.GetUsers(context.Background(), GetUsersOptions{})
+		_, err := c.GetUsers(t.Context(), GetUsersOptions{})
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadGateway {
 			t.Errorf("MaxRetries %d: error = %v", retries, err)
@@ -181,7 +181,7 @@ func TestNeverResentOnceReached(t *testing.T) {
 			t.Run(endpoint+"/"+tc.name, func(t *testing.T) {
 				srv := newFakeServer(t, tc.fail(t))
 				c, sleeper := newTestClient(t, srv.URL)
-				err := methodCalls[endpoint](context.Background(), c)
+				err := methodCalls[endpoint](t.Context(), c)
 				if !errors.Is(err, ErrOutcomeUnknown) {
 					t.Fatalf("error = %v, want ErrOutcomeUnknown", err)
 				}
@@ -215,7 +215,7 @@ func TestNeverResendEndpointRetriedAfterRefusal(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newFakeServer(t, failFirst(1, tc.fail, `{"user": {"user_id": "`+tUser+`", "username": "bob"}}`))
 			c, _ := newTestClient(t, srv.URL)
-			user, err := c.CreateUser(context.Background(), CreateUserRequest{Username: "bob"})
+			user, err := c.CreateUser(t.Context(), CreateUserRequest{Username: "bob"})
 			if err != nil || user.ID != tUser {
 				t.Fatalf("CreateUser = %v, %v", user, err)
 			}
@@ -228,7 +228,7 @@ func TestNeverResendEndpointRetriedAfterRefusal(t *testing.T) {
 	// Refusals to the end: the outcome is known (nothing happened), so no ErrOutcomeUnknown.
 	srv := newFakeServer(t, status(http.StatusTooManyRequests, "Retry-After", "1"))
 	c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 2 })
-	_, err := c.CreateUser(context.Background(), CreateUserRequest{Username: "bob"})
+	_, err := c.CreateUser(t.Context(), CreateUserRequest{Username: "bob"})
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests || errors.Is(err, ErrOutcomeUnknown) {
 		t.Errorf("error = %v, want the 429 APIError without ErrOutcomeUnknown", err)
@@ -264,7 +264,7 @@ func TestNeverResendEndpointRetriedAfterDialFailure(t *testing.T) {
 	t.Cleanup(transport.CloseIdleConnections)
 	c, sleeper := newTestClient(t, srv.URL, func(cfg *Config) { cfg.HTTPClient = &http.Client{Transport: transport} })
 
-	if _, err := c.GetLogin(context.Background(), tUser); err != nil {
+	if _, err := c.GetLogin(t.Context(), tUser); err != nil {
 		t.Fatalf("GetLogin: %v", err)
 	}
 	if n := srv.count("get_login"); n != 1 {
@@ -279,7 +279,8 @@ func TestNeverResendEndpointRetriedAfterDialFailure(t *testing.T) {
 }
 
 func TestConnectionRefusedEverywhere(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	l, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +288,7 @@ func TestConnectionRefusedEverywhere(t *testing.T) {
 	_ = l.Close()
 
 	c, sleeper := newTestClient(t, "http://"+addr, func(cfg *Config) { cfg.MaxRetries = 2 })
-	_, err = c.CreateGroup(context.Background(), CreateGroupRequest{Name: "devs", Priority: 5})
+	_, err = c.CreateGroup(t.Context(), CreateGroupRequest{Name: "devs", Priority: 5})
 	if err == nil || errors.Is(err, ErrOutcomeUnknown) {
 		t.Fatalf("error = %v, want a connection error without ErrOutcomeUnknown", err)
 	}
@@ -333,7 +334,7 @@ func TestIdempotentWritesTakeRepeatAnswerAsSuccess(t *testing.T) {
 					reply(w, tc.status, errorBody(tc.repeat))
 				})
 				c, _ := newTestClient(t, srv.URL)
-				if err := methodCalls[tc.endpoint](context.Background(), c); err != nil {
+				if err := methodCalls[tc.endpoint](t.Context(), c); err != nil {
 					t.Errorf("error = %v, want success: the repeat answer follows a lost answer", err)
 				}
 				if n := srv.count(tc.endpoint); n != 2 {
@@ -345,7 +346,7 @@ func TestIdempotentWritesTakeRepeatAnswerAsSuccess(t *testing.T) {
 		t.Run(tc.endpoint+"/first attempt", func(t *testing.T) {
 			srv := newFakeServer(t, func(w http.ResponseWriter, _ recordedRequest) { reply(w, tc.status, errorBody(tc.repeat)) })
 			c, _ := newTestClient(t, srv.URL)
-			err := methodCalls[tc.endpoint](context.Background(), c)
+			err := methodCalls[tc.endpoint](t.Context(), c)
 			if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrAlreadyExists) {
 				t.Errorf("error = %v, want ErrNotFound or ErrAlreadyExists on a first attempt", err)
 			}
@@ -360,7 +361,7 @@ func TestIdempotentWritesTakeRepeatAnswerAsSuccess(t *testing.T) {
 				reply(w, tc.status, errorBody(tc.repeat))
 			})
 			c, _ := newTestClient(t, srv.URL)
-			if err := methodCalls[tc.endpoint](context.Background(), c); err == nil {
+			if err := methodCalls[tc.endpoint](t.Context(), c); err == nil {
 				t.Errorf("a refused first attempt changed nothing, so the answer must stay an error")
 			}
 		})
@@ -382,7 +383,7 @@ func TestIdempotentWritesRetried(t *testing.T) {
 			}
 			srv := newFakeServer(t, failFirst(1, func(w http.ResponseWriter, _ recordedRequest) { dropConnection(t, w) }, ok))
 			c, _ := newTestClient(t, srv.URL)
-			if err := methodCalls[endpoint](context.Background(), c); err != nil {
+			if err := methodCalls[endpoint](t.Context(), c); err != nil {
 				t.Fatalf("error = %v", err)
 			}
 			if n := srv.count(endpoint); n != 2 {
@@ -394,7 +395,7 @@ func TestIdempotentWritesRetried(t *testing.T) {
 
 func TestContextCancellationStopsWaiting(t *testing.T) {
 	srv := newFakeServer(t, status(http.StatusServiceUnavailable, "Retry-After", "3600"))
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	logger := &recordingLogger{onWarn: cancel}
 	c, err := NewClient(Config{
@@ -421,7 +422,7 @@ func TestContextCancellationStopsWaiting(t *testing.T) {
 func TestContextCancelledBeforeSending(t *testing.T) {
 	srv := newFakeServer(t, func(w http.ResponseWriter, _ recordedRequest) { reply(w, 200, `{}`) })
 	c, _ := newTestClient(t, srv.URL)
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	_, err := c.CreateUser(ctx, CreateUserRequest{Username: "bob"})
 	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrOutcomeUnknown) {
@@ -437,7 +438,7 @@ func TestContextCancelledInFlight(t *testing.T) {
 		endpoint    string
 		wantUnknown bool
 	}{{"request_kasm", true}, {"get_kasms", false}} {
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(t.Context())
 		// The server cancels the caller's context once it holds the request, then waits for
 		// the client to hang up: the request has certainly reached it.
 		srv := newFakeServer(t, func(_ http.ResponseWriter, req recordedRequest) {
@@ -470,14 +471,14 @@ func TestPerAttemptTimeout(t *testing.T) {
 	})
 	c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond })
 
-	if _, err := c.GetUsers(context.Background(), GetUsersOptions{}); err != nil {
+	if _, err := c.GetUsers(t.Context(), GetUsersOptions{}); err != nil {
 		t.Fatalf("GetUsers: %v", err)
 	}
 	if n := srv.count("get_users"); n != 2 {
 		t.Errorf("%d requests, want 2 (the first timed out)", n)
 	}
 
-	_, err := c.CreateUser(context.Background(), CreateUserRequest{Username: "bob"})
+	_, err := c.CreateUser(t.Context(), CreateUserRequest{Username: "bob"})
 	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("CreateUser after a timeout = %v, want ErrOutcomeUnknown wrapping the deadline", err)
 	}

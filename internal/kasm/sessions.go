@@ -63,7 +63,7 @@ type Kasm struct {
 	IsPersistentProfile   bool
 	PersistentProfileMode string
 	PortMap               map[string]PortMapping
-	Image                 KasmImage
+	Image                 SessionImage
 	// ClientSettings is nil while the session starts (Kasm then sends an empty list).
 	ClientSettings       map[string]any
 	EgressGatewayID      string
@@ -77,9 +77,9 @@ type Kasm struct {
 	Border               json.RawMessage
 	PointOfPresence      json.RawMessage
 	// User is filled by get_kasms and join_kasm.
-	User KasmUser
+	User SessionOwner
 	// Server is filled by get_kasms.
-	Server KasmServer
+	Server SessionServer
 }
 
 // String formats the session with its tokens and connection details hidden.
@@ -89,17 +89,7 @@ func (k Kasm) String() string { return k.format(false) }
 func (k Kasm) GoString() string { return k.format(true) }
 
 func (k Kasm) format(goSyntax bool) string {
-	type plain Kasm
-	p := plain(k)
-	p.Token = redact(p.Token)
-	p.ViewOnlyToken = redact(p.ViewOnlyToken)
-	if p.ConnectionInfo != nil {
-		p.ConnectionInfo = json.RawMessage(`"` + redacted + `"`)
-	}
-	if p.ConnectionCredential != nil {
-		p.ConnectionCredential = json.RawMessage(`"` + redacted + `"`)
-	}
-	return formatRedacted(p, goSyntax)
+	return formatStruct(k, goSyntax, "Token", "ViewOnlyToken", "ConnectionInfo", "ConnectionCredential")
 }
 
 // PortMapping is one entry of a session's port_map (vnc, audio, uploads, ...).
@@ -108,8 +98,8 @@ type PortMapping struct {
 	Path string
 }
 
-// KasmImage is the image summary inside a session object.
-type KasmImage struct {
+// SessionImage is the image summary inside a session object.
+type SessionImage struct {
 	ID               string
 	Name             string
 	FriendlyName     string
@@ -120,14 +110,14 @@ type KasmImage struct {
 	ImageType        string
 }
 
-// KasmUser is the owner summary inside a session object.
-type KasmUser struct {
+// SessionOwner is the owner summary inside a session object.
+type SessionOwner struct {
 	Username string
 }
 
-// KasmServer is the server summary get_kasms adds to a session object; its members are
+// SessionServer is the server summary get_kasms adds to a session object; its members are
 // empty while a session waits for resources.
-type KasmServer struct {
+type SessionServer struct {
 	ID       string
 	Hostname string
 	Port     int
@@ -184,7 +174,7 @@ func decodeKasm(f fields) Kasm {
 		AgentInstalled:        f.boolean("agent_installed"),
 		Border:                f.raw("border"),
 		PointOfPresence:       f.raw("point_of_presence"),
-		Image: KasmImage{
+		Image: SessionImage{
 			ID:               image.id("image_id"),
 			Name:             image.str("name"),
 			FriendlyName:     image.str("friendly_name"),
@@ -194,8 +184,8 @@ func decodeKasm(f fields) Kasm {
 			DefaultCategory:  image.str("default_category"),
 			ImageType:        image.str("image_type"),
 		},
-		User: KasmUser{Username: user.str("username")},
-		Server: KasmServer{
+		User: SessionOwner{Username: user.str("username")},
+		Server: SessionServer{
 			ID:       server.id("server_id"),
 			Hostname: server.str("hostname"),
 			Port:     server.intValue("port"),
@@ -248,20 +238,7 @@ func (r RequestKasmRequest) String() string { return r.format(false) }
 func (r RequestKasmRequest) GoString() string { return r.format(true) }
 
 func (r RequestKasmRequest) format(goSyntax bool) string {
-	type plain RequestKasmRequest
-	p := plain(r)
-	p.KasmURL = redact(p.KasmURL)
-	if p.Environment != nil {
-		env := make(map[string]string, len(p.Environment))
-		for k := range p.Environment {
-			env[k] = redacted
-		}
-		p.Environment = env
-	}
-	if p.ConnectionInfo != nil {
-		p.ConnectionInfo = json.RawMessage(`"` + redacted + `"`)
-	}
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "KasmURL", "Environment", "ConnectionInfo")
 }
 
 // RequestKasmResponse is request_kasm's answer. KasmURL is a path to append to the web root
@@ -285,11 +262,7 @@ func (r RequestKasmResponse) String() string { return r.format(false) }
 func (r RequestKasmResponse) GoString() string { return r.format(true) }
 
 func (r RequestKasmResponse) format(goSyntax bool) string {
-	type plain RequestKasmResponse
-	p := plain(r)
-	p.SessionToken = redact(p.SessionToken)
-	p.KasmURL = redact(p.KasmURL)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "SessionToken", "KasmURL")
 }
 
 func decodeRequestKasm(f fields) *RequestKasmResponse {
@@ -346,7 +319,7 @@ func (c *Client) RequestKasm(ctx context.Context, req RequestKasmRequest) (*Requ
 // fresh connection path; every call mints a new token and invalidates the previous one) and
 // CurrentTime. Before the session runs (or while it stops, pauses or is deleted) Kasm sends
 // no session object; Pending is then true and OperationalStatus holds the state Kasm named.
-type KasmStatus struct {
+type KasmStatus struct { //nolint:revive // The name is part of the client API the provider is built on; it mirrors get_kasm_status.
 	Kasm        *Kasm
 	KasmURL     string
 	CurrentTime *time.Time
@@ -366,10 +339,7 @@ func (s KasmStatus) String() string { return s.format(false) }
 func (s KasmStatus) GoString() string { return s.format(true) }
 
 func (s KasmStatus) format(goSyntax bool) string {
-	type plain KasmStatus
-	p := plain(s)
-	p.KasmURL = redact(p.KasmURL)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(s, goSyntax, "KasmURL")
 }
 
 // GetKasmStatus reads a session's state. userID is the session owner. With skipAgentCheck
@@ -484,11 +454,7 @@ func (r JoinKasmResponse) String() string { return r.format(false) }
 func (r JoinKasmResponse) GoString() string { return r.format(true) }
 
 func (r JoinKasmResponse) format(goSyntax bool) string {
-	type plain JoinKasmResponse
-	p := plain(r)
-	p.SessionToken = redact(p.SessionToken)
-	p.KasmURL = redact(p.KasmURL)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "SessionToken", "KasmURL")
 }
 
 func decodeJoinKasm(f fields) (*JoinKasmResponse, error) {

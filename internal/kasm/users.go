@@ -173,10 +173,7 @@ func (r CreateUserRequest) String() string { return r.format(false) }
 func (r CreateUserRequest) GoString() string { return r.format(true) }
 
 func (r CreateUserRequest) format(goSyntax bool) string {
-	type plain CreateUserRequest
-	p := plain(r)
-	p.Password = redact(p.Password)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "Password")
 }
 
 // CreateUser creates a user. Kasm adds it to the All Users group (and to groups that add new
@@ -267,7 +264,7 @@ func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, er
 	var all []User
 	seen := make(map[string]bool)
 	for page := 0; ; page++ {
-		users, total, paged, err := c.getUsersPage(ctx, page, pageSize, opts)
+		users, total, paged, err := c.readUsersPage(ctx, page, pageSize, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -297,11 +294,11 @@ func (c *Client) GetUsers(ctx context.Context, opts GetUsersOptions) ([]User, er
 // Kasm reports across all pages, or the number on this page when Kasm reports none. An empty
 // listing is answered by Kasm with {} and gives no users and a total of 0.
 func (c *Client) GetUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) ([]User, int, error) {
-	users, total, _, err := c.getUsersPage(ctx, page, pageSize, opts)
+	users, total, _, err := c.readUsersPage(ctx, page, pageSize, opts)
 	return users, total, err
 }
 
-func (c *Client) getUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) (
+func (c *Client) readUsersPage(ctx context.Context, page, pageSize int, opts GetUsersOptions) (
 	users []User, total int, paged bool, err error,
 ) {
 	if page < 0 || pageSize <= 0 {
@@ -366,10 +363,7 @@ func (r UpdateUserRequest) String() string { return r.format(false) }
 func (r UpdateUserRequest) GoString() string { return r.format(true) }
 
 func (r UpdateUserRequest) format(goSyntax bool) string {
-	type plain UpdateUserRequest
-	p := plain(r)
-	p.Password = redact(p.Password)
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "Password")
 }
 
 // UpdateUser changes a user and returns it as Kasm stores it. An unknown user matches
@@ -482,10 +476,13 @@ func (c *Client) GetAttributes(ctx context.Context, userID string) (*UserAttribu
 // default image. SSHPrivateKey (with SSHPassphrase when it is encrypted) replaces the key
 // pair; Kasm derives the public key from it.
 type UpdateUserAttributesRequest struct {
-	UserID             string
-	DefaultImage       *string
-	ShowTips           *bool
-	AutoLoginKasm      *bool
+	UserID        string
+	DefaultImage  *string
+	ShowTips      *bool
+	AutoLoginKasm *bool
+	// ClearAutoLoginKasm sends auto_login_kasm as null, Kasm's default, which lets the group
+	// setting decide again. It wins over AutoLoginKasm.
+	ClearAutoLoginKasm bool
 	ToggleControlPanel *bool
 	ChatSFX            *bool
 	SSHPublicKey       *string
@@ -503,15 +500,7 @@ func (r UpdateUserAttributesRequest) String() string { return r.format(false) }
 func (r UpdateUserAttributesRequest) GoString() string { return r.format(true) }
 
 func (r UpdateUserAttributesRequest) format(goSyntax bool) string {
-	type plain UpdateUserAttributesRequest
-	p := plain(r)
-	if p.SSHPrivateKey != nil {
-		p.SSHPrivateKey = String(redact(*p.SSHPrivateKey))
-	}
-	if p.SSHPassphrase != nil {
-		p.SSHPassphrase = String(redact(*p.SSHPassphrase))
-	}
-	return formatRedacted(p, goSyntax)
+	return formatStruct(r, goSyntax, "SSHPrivateKey", "SSHPassphrase")
 }
 
 // UpdateUserAttributes changes a user's preferences. An unknown user matches ErrNotFound.
@@ -534,6 +523,9 @@ func (c *Client) UpdateUserAttributes(ctx context.Context, req UpdateUserAttribu
 	}
 	setIf(attrs, "show_tips", req.ShowTips)
 	setIf(attrs, "auto_login_kasm", req.AutoLoginKasm)
+	if req.ClearAutoLoginKasm {
+		attrs["auto_login_kasm"] = nil
+	}
 	setIf(attrs, "toggle_control_panel", req.ToggleControlPanel)
 	setIf(attrs, "chat_sfx", req.ChatSFX)
 	setIf(attrs, "ssh_public_key", req.SSHPublicKey)

@@ -3,6 +3,8 @@ package kasmsim_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -48,25 +50,27 @@ func TestFaults(t *testing.T) {
 			req.Header.Set("Content-Type", "application/json")
 			start := time.Now()
 			resp, err := h.srv.Client().Do(req)
-			switch {
-			case tt.wantConnErr && err == nil:
-				resp.Body.Close()
-				t.Fatalf("got status %d, want a connection error", resp.StatusCode)
-			case !tt.wantConnErr && err != nil:
-				t.Fatalf("request failed: %v", err)
-			case err == nil:
-				defer resp.Body.Close()
-				if resp.StatusCode != tt.wantStatus {
-					t.Fatalf("status %d, want %d", resp.StatusCode, tt.wantStatus)
+			if err == nil {
+				raw, readErr := io.ReadAll(resp.Body)
+				if closeErr := resp.Body.Close(); readErr != nil || closeErr != nil {
+					err = errors.Join(readErr, closeErr)
 				}
-				if got := resp.Header.Get("Retry-After"); got != tt.wantHeader {
-					t.Fatalf("Retry-After %q, want %q", got, tt.wantHeader)
+				switch {
+				case tt.wantConnErr:
+					t.Fatalf("got status %d, want a connection error", resp.StatusCode)
+				case resp.StatusCode != tt.wantStatus:
+					t.Fatalf("status %d, want %d", resp.StatusCode, tt.wantStatus)
+				case resp.Header.Get("Retry-After") != tt.wantHeader:
+					t.Fatalf("Retry-After %q, want %q", resp.Header.Get("Retry-After"), tt.wantHeader)
 				}
 				var answer map[string]any
-				_ = json.NewDecoder(resp.Body).Decode(&answer)
+				_ = json.Unmarshal(raw, &answer) // Fault pages are HTML.
 				if got, _ := answer["error_message"].(string); got != tt.wantErr {
 					t.Fatalf("error_message %q, want %q", got, tt.wantErr)
 				}
+			}
+			if (err != nil) != tt.wantConnErr {
+				t.Fatalf("request error %v, want a connection error: %v", err, tt.wantConnErr)
 			}
 			if elapsed := time.Since(start); elapsed < tt.fault.Latency {
 				t.Fatalf("answer after %v, want at least %v", elapsed, tt.fault.Latency)

@@ -11,7 +11,7 @@ func TestGroupMembership(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, kasmsim.Options{})
 	uid := h.createUser("gina@example.com")
-	gid := obj(t, h.ok("create_group", map[string]any{"target_group": map[string]any{"name": "Engineers", "priority": 10}}), "group")["group_id"].(string)
+	gid := at[string](t, obj(t, h.ok("create_group", map[string]any{"target_group": map[string]any{"name": "Engineers", "priority": 10}}), "group"), "group_id")
 	body := func(u, g any) map[string]any {
 		return map[string]any{"target_user": map[string]any{"user_id": u}, "target_group": map[string]any{"group_id": g}}
 	}
@@ -22,8 +22,8 @@ func TestGroupMembership(t *testing.T) {
 	if u, _ := h.sim.User(uid); len(u.Groups) != 2 || u.Groups[1] != gid {
 		t.Fatalf("groups after add: %v", u.Groups)
 	}
-	groups := obj(t, h.ok("get_user", map[string]any{"target_user": map[string]any{"user_id": uid}}), "user")["groups"].([]any)
-	if len(groups) != 2 || groups[1].(map[string]any)["name"] != "Engineers" {
+	groups := at[[]any](t, obj(t, h.ok("get_user", map[string]any{"target_user": map[string]any{"user_id": uid}}), "user"), "groups")
+	if len(groups) != 2 || at[map[string]any](t, groups, 1)["name"] != "Engineers" {
 		t.Fatalf("get_user groups %v", groups)
 	}
 
@@ -72,7 +72,7 @@ func TestGetGroupsVisibility(t *testing.T) {
 	names := func(r result) []string {
 		var out []string
 		for _, g := range list(t, r.body, "groups") {
-			out = append(out, g.(map[string]any)["name"].(string))
+			out = append(out, at[string](t, g, "name"))
 		}
 		return out
 	}
@@ -88,7 +88,7 @@ func TestGetGroupsVisibility(t *testing.T) {
 	if got := names(h.callAs(k, s, "get_groups", nil)); len(got) != 3 {
 		t.Errorf("Global Admin sees %v, want all three", got)
 	}
-	g := list(t, h.ok("get_groups", nil), "groups")[2].(map[string]any)
+	g := at[map[string]any](t, list(t, h.ok("get_groups", nil), "groups"), 2)
 	for _, field := range []string{"group_id", "name", "description", "priority", "is_system", "group_metadata", "group_mappings"} {
 		if _, present := g[field]; !present {
 			t.Errorf("group lacks %s: %v", field, g)
@@ -104,7 +104,7 @@ func TestGroupCRUD(t *testing.T) {
 		"name": "Designers", "priority": 42, "description": "Pixels", "group_metadata": map[string]any{"team": "ux"},
 	}})
 	g := obj(t, created, "group")
-	gid := g["group_id"].(string)
+	gid := at[string](t, g, "group_id")
 	if !hexID.MatchString(gid) || g["is_system"] != false || g["priority"] != float64(42) || g["description"] != "Pixels" ||
 		obj(t, g, "group_metadata")["team"] != "ux" || len(list(t, created, "group_mappings")) != 0 {
 		t.Fatalf("create_group answer %v", created)
@@ -175,7 +175,7 @@ func TestGroupImages(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, kasmsim.Options{})
 	uid := h.createUser("hank@example.com")
-	gid := obj(t, h.ok("create_group", map[string]any{"target_group": map[string]any{"name": "Terminals", "priority": 30}}), "group")["group_id"].(string)
+	gid := at[string](t, obj(t, h.ok("create_group", map[string]any{"target_group": map[string]any{"name": "Terminals", "priority": 30}}), "group"), "group_id")
 	body := func(g, i any) map[string]any {
 		return map[string]any{"target_group": map[string]any{"group_id": g}, "target_image": map[string]any{"image_id": i}}
 	}
@@ -193,8 +193,8 @@ func TestGroupImages(t *testing.T) {
 	if len(images) != 1 {
 		t.Fatalf("group images %v", images)
 	}
-	img := images[0].(map[string]any)
-	if img["image_id"] != kasmsim.ImageTerminalID || img["group_id"] != gid || !hexID.MatchString(img["group_image_id"].(string)) ||
+	img := at[map[string]any](t, images, 0)
+	if img["image_id"] != kasmsim.ImageTerminalID || img["group_id"] != gid || !hexID.MatchString(at[string](t, img, "group_image_id")) ||
 		img["friendly_name"] != "Kasm Terminal" || img["name"] == nil || img["image_src"] == nil {
 		t.Fatalf("group image %v", img)
 	}
@@ -231,7 +231,7 @@ func TestGetUsersGroup(t *testing.T) {
 	h := newHarness(t, kasmsim.Options{})
 	body := h.ok("get_users_group", map[string]any{"target_group": map[string]any{"group_id": kasmsim.AdministratorsGroupID}})
 	users := list(t, body, "users")
-	if len(users) != 1 || users[0].(map[string]any)["name"] != kasmsim.AdminUsername || body["total"] != float64(1) {
+	if len(users) != 1 || at[map[string]any](t, users, 0)["name"] != kasmsim.AdminUsername || body["total"] != float64(1) {
 		t.Fatalf("Administrators members %v", body)
 	}
 }

@@ -96,8 +96,10 @@ func (h *harness) do(req *http.Request) result {
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
 	}
-	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); cerr != nil {
+		h.t.Fatalf("close answer: %v", cerr)
+	}
 	if err != nil {
 		h.t.Fatalf("read answer: %v", err)
 	}
@@ -141,7 +143,7 @@ func expectHTML500(t *testing.T, r result) {
 func (h *harness) createUser(username string) string {
 	h.t.Helper()
 	body := h.ok("create_user", map[string]any{"target_user": map[string]any{"username": username}})
-	return obj(h.t, body, "user")["user_id"].(string)
+	return at[string](h.t, body, "user", "user_id")
 }
 
 // requestKasm starts a session for userID and returns the answer.
@@ -162,21 +164,13 @@ func (h *harness) restrictedKey(name string, perms ...kasmsim.Permission) (strin
 // obj returns body[key] as a JSON object, failing the test otherwise.
 func obj(t *testing.T, body map[string]any, key string) map[string]any {
 	t.Helper()
-	m, ok := body[key].(map[string]any)
-	if !ok {
-		t.Fatalf("%q is not an object in %v", key, body)
-	}
-	return m
+	return at[map[string]any](t, body, key)
 }
 
 // list returns body[key] as a JSON array, failing the test otherwise.
 func list(t *testing.T, body map[string]any, key string) []any {
 	t.Helper()
-	l, ok := body[key].([]any)
-	if !ok {
-		t.Fatalf("%q is not an array in %v", key, body)
-	}
-	return l
+	return at[[]any](t, body, key)
 }
 
 // dashedID renders a hex id in the 8-4-4-4-12 form.
@@ -192,4 +186,33 @@ func (h *harness) userID(username string) string {
 		h.t.Fatalf("no user %q", username)
 	}
 	return u.ID
+}
+
+// at walks a decoded JSON value along path (object keys and array indexes)
+// and returns what it finds as T, failing the test when the path or the
+// type does not match.
+func at[T any](t *testing.T, v any, path ...any) T {
+	t.Helper()
+	cur := v
+	for i, step := range path {
+		switch key := step.(type) {
+		case string:
+			m, isObject := cur.(map[string]any)
+			if !isObject {
+				t.Fatalf("path %v: %v is not an object at step %d", path, cur, i)
+			}
+			cur = m[key]
+		case int:
+			l, isList := cur.([]any)
+			if !isList || key >= len(l) {
+				t.Fatalf("path %v: %v has no element %d", path, cur, key)
+			}
+			cur = l[key]
+		}
+	}
+	out, matches := cur.(T)
+	if !matches {
+		t.Fatalf("path %v: %#v is a %T, want %T", path, cur, cur, out)
+	}
+	return out
 }

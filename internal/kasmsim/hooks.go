@@ -186,6 +186,30 @@ func (s *Server) RemoveGroupImageOutOfBand(groupID, imageID string) error {
 	})
 }
 
+// DeleteImageOutOfBand removes a workspace image as an administrator
+// deleting it in the Kasm UI would: its group assignments go with it, and
+// users who had it as their default image fall back to none.
+func (s *Server) DeleteImageOutOfBand(imageID string) error {
+	return s.withChange(func() error {
+		id, _ := normalizeID(imageID)
+		if s.images[id] == nil {
+			return fmt.Errorf("image %q: %w", imageID, ErrNotFound)
+		}
+		delete(s.images, id)
+		s.imageOrder = slices.DeleteFunc(s.imageOrder, func(other string) bool { return other == id })
+		for _, g := range s.groups {
+			g.Images = slices.DeleteFunc(g.Images, func(gi GroupImage) bool { return gi.ImageID == id })
+		}
+		for _, u := range s.users {
+			if d := u.Attributes.DefaultImage; d != nil && *d == id {
+				u.Attributes.DefaultImage = nil
+			}
+		}
+		s.touch()
+		return nil
+	})
+}
+
 // DestroySessionOutOfBand makes a session disappear at once, as if its
 // agent had died.
 func (s *Server) DestroySessionOutOfBand(kasmID string) error {

@@ -19,9 +19,10 @@ func TestFreshInstall(t *testing.T) {
 	}
 	groupsOf := map[string][]string{}
 	for _, u := range users {
-		um := u.(map[string]any)
-		for _, g := range um["groups"].([]any) {
-			groupsOf[um["username"].(string)] = append(groupsOf[um["username"].(string)], g.(map[string]any)["group_id"].(string))
+		um := at[map[string]any](t, u)
+		for _, g := range at[[]any](t, um, "groups") {
+			name := at[string](t, um, "username")
+			groupsOf[name] = append(groupsOf[name], at[string](t, g, "group_id"))
 		}
 	}
 	if want := []string{kasmsim.AllUsersGroupID, kasmsim.AdministratorsGroupID}; !slices.Equal(groupsOf[kasmsim.AdminUsername], want) {
@@ -40,12 +41,12 @@ func TestFreshInstall(t *testing.T) {
 		kasmsim.AdministratorsGroupID: {"Administrators", 1},
 	}
 	for _, g := range groups {
-		gm := g.(map[string]any)
-		w, known := want[gm["group_id"].(string)]
+		gm := at[map[string]any](t, g)
+		w, known := want[at[string](t, gm, "group_id")]
 		if !known || gm["name"] != w.name || gm["priority"] != w.priority || gm["is_system"] != true {
 			t.Errorf("unexpected group %v", gm)
 		}
-		delete(want, gm["group_id"].(string))
+		delete(want, at[string](t, gm, "group_id"))
 	}
 	if len(want) != 0 {
 		t.Errorf("missing groups %v", want)
@@ -54,8 +55,8 @@ func TestFreshInstall(t *testing.T) {
 	images := list(t, h.ok("get_images", nil), "images")
 	friendly := map[string]map[string]any{}
 	for _, img := range images {
-		im := img.(map[string]any)
-		friendly[im["friendly_name"].(string)] = im
+		im := at[map[string]any](t, img)
+		friendly[at[string](t, im, "friendly_name")] = im
 	}
 	for _, name := range []string{"Kasm Chrome", "Kasm Firefox", "Ubuntu Jammy", "Kasm Terminal", "Tor Browser"} {
 		if friendly[name] == nil {
@@ -63,8 +64,8 @@ func TestFreshInstall(t *testing.T) {
 		}
 	}
 	chrome := friendly["Kasm Chrome"]
-	if chrome["image_id"] != kasmsim.ImageChromeID || !strings.HasPrefix(chrome["name"].(string), "kasmweb/chrome:") ||
-		chrome["image_type"] != "Container" || chrome["enabled"] != true || len(chrome["imageAttributes"].([]any)) == 0 {
+	if chrome["image_id"] != kasmsim.ImageChromeID || !strings.HasPrefix(at[string](t, chrome, "name"), "kasmweb/chrome:") ||
+		chrome["image_type"] != "Container" || chrome["enabled"] != true || len(at[[]any](t, chrome, "imageAttributes")) == 0 {
 		t.Errorf("chrome image %v", chrome)
 	}
 	// cores is a Python float on the wire.

@@ -205,16 +205,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	var resp response
-	switch {
-	case name == HealthcheckEndpoint:
-		resp = response{status: http.StatusOK, contentType: "application/json", body: []byte(`{"ok": true}`)}
-	default:
-		ep, known := endpoints[name]
-		if !known {
-			resp = sanitizedError(http.StatusNotFound)
-			break
-		}
+	if ep, known := endpoints[name]; known {
 		resp = s.handle(r, name, ep)
+	} else if name == HealthcheckEndpoint {
+		resp = response{status: http.StatusOK, contentType: "application/json", body: []byte(`{"ok": true}`)}
+	} else {
+		resp = sanitizedError(http.StatusNotFound)
 	}
 
 	if faulted && fault.Kind == FaultLostAnswer {

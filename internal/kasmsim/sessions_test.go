@@ -17,23 +17,23 @@ func TestRequestKasmAnonymous(t *testing.T) {
 	h := newHarness(t, kasmsim.Options{})
 	body := h.ok("request_kasm", map[string]any{"image_id": kasmsim.ImageChromeID})
 
-	if !regexp.MustCompile(`^anon_[a-z0-9]{16}$`).MatchString(body["username"].(string)) {
+	if !regexp.MustCompile(`^anon_[a-z0-9]{16}$`).MatchString(at[string](t, body, "username")) {
 		t.Errorf("anonymous username %q", body["username"])
 	}
-	if body["status"] != "starting" || !hexID.MatchString(body["user_id"].(string)) {
+	if body["status"] != "starting" || !hexID.MatchString(at[string](t, body, "user_id")) {
 		t.Errorf("answer %v", body)
 	}
-	kasmID, token := body["kasm_id"].(string), body["session_token"].(string)
-	if !regexp.MustCompile(`^` + dashedPattern + `$`).MatchString(kasmID) || !regexp.MustCompile(`^`+dashedPattern+`$`).MatchString(token) {
+	kasmID, token := at[string](t, body, "kasm_id"), at[string](t, body, "session_token")
+	if !regexp.MustCompile(`^`+dashedPattern+`$`).MatchString(kasmID) || !regexp.MustCompile(`^`+dashedPattern+`$`).MatchString(token) {
 		t.Errorf("kasm_id %q / session_token %q not dashed", kasmID, token)
 	}
-	if want := "/#/connect/kasm/" + kasmID + "/" + body["user_id"].(string) + "/" + token; body["kasm_url"] != want {
+	if want := "/#/connect/kasm/" + kasmID + "/" + at[string](t, body, "user_id") + "/" + token; body["kasm_url"] != want {
 		t.Errorf("kasm_url %q, want %q", body["kasm_url"], want)
 	}
 	if _, shared := body["share_id"]; shared {
 		t.Errorf("share_id without enable_sharing")
 	}
-	u, exists := h.sim.User(body["user_id"].(string))
+	u, exists := h.sim.User(at[string](t, body, "user_id"))
 	if !exists || !u.Anonymous {
 		t.Fatalf("anonymous user %+v", u)
 	}
@@ -52,7 +52,7 @@ func TestRequestKasm(t *testing.T) {
 	if body["user_id"] != uid || body["username"] != "ivy@example.com" {
 		t.Fatalf("answer %v", body)
 	}
-	k, exists := h.sim.Session(body["kasm_id"].(string))
+	k, exists := h.sim.Session(at[string](t, body, "kasm_id"))
 	if !exists {
 		t.Fatalf("session %s not found", body["kasm_id"])
 	}
@@ -81,20 +81,20 @@ func TestRequestKasm(t *testing.T) {
 		other := h.createUser("kate@example.com")
 		h.ok("update_user_attributes", map[string]any{"target_user_attributes": map[string]any{"user_id": other, "default_image": kasmsim.ImageUbuntuID}})
 		body := h.ok("request_kasm", map[string]any{"user_id": other})
-		if k, _ := h.sim.Session(body["kasm_id"].(string)); k.ImageID != kasmsim.ImageUbuntuID {
+		if k, _ := h.sim.Session(at[string](t, body, "kasm_id")); k.ImageID != kasmsim.ImageUbuntuID {
 			t.Fatalf("image %s, want the default", k.ImageID)
 		}
 	})
 
 	t.Run("default image from a group setting", func(t *testing.T) {
 		other := h.createUser("liam@example.com")
-		gid := obj(t, h.ok("create_group", map[string]any{"target_group": map[string]any{"name": "Defaults", "priority": 7}}), "group")["group_id"].(string)
+		gid := at[string](t, obj(t, h.ok("create_group", map[string]any{"target_group": map[string]any{"name": "Defaults", "priority": 7}}), "group"), "group_id")
 		if err := h.sim.SetGroupSetting(gid, "default_image", kasmsim.ImageTerminalID); err != nil {
 			t.Fatal(err)
 		}
 		h.ok("add_user_group", map[string]any{"target_user": map[string]any{"user_id": other}, "target_group": map[string]any{"group_id": gid}})
 		body := h.ok("request_kasm", map[string]any{"user_id": other})
-		if k, _ := h.sim.Session(body["kasm_id"].(string)); k.ImageID != kasmsim.ImageTerminalID {
+		if k, _ := h.sim.Session(at[string](t, body, "kasm_id")); k.ImageID != kasmsim.ImageTerminalID {
 			t.Fatalf("image %s, want the group default", k.ImageID)
 		}
 	})
@@ -148,7 +148,7 @@ func TestRequestKasmSharing(t *testing.T) {
 
 	h := newHarness(t, kasmsim.Options{})
 	body := h.requestKasm(h.userID(kasmsim.DefaultUsername), kasmsim.ImageChromeID, map[string]any{"enable_sharing": true})
-	if !regexp.MustCompile(`^[0-9a-f]{8}$`).MatchString(body["share_id"].(string)) || body["error_message"] != nil {
+	if !regexp.MustCompile(`^[0-9a-f]{8}$`).MatchString(at[string](t, body, "share_id")) || body["error_message"] != nil {
 		t.Fatalf("shared answer %v", body)
 	}
 
@@ -171,7 +171,7 @@ func TestRequestKasmSharing(t *testing.T) {
 			if r.body["kasm_id"] == nil || r.body["kasm_url"] == nil || r.body["share_id"] != nil {
 				t.Fatalf("success fields missing: %v", r.body)
 			}
-			if _, exists := h.sim.Session(r.body["kasm_id"].(string)); !exists {
+			if _, exists := h.sim.Session(at[string](t, r.body, "kasm_id")); !exists {
 				t.Fatalf("the session was not created")
 			}
 		})
@@ -196,7 +196,7 @@ func TestSessionLifecycle(t *testing.T) {
 		if body["status"] != "requested" {
 			t.Errorf("request_kasm status %v", body["status"])
 		}
-		kasmID := body["kasm_id"].(string)
+		kasmID := at[string](t, body, "kasm_id")
 		for _, status := range []string{"requested", "provisioning", "assigned", "starting"} {
 			expectError(t, h.statusOf(kasmID), http.StatusOK, "This session is currently "+status+".")
 			if k, _ := h.sim.Session(kasmID); k.Status != status {
@@ -213,7 +213,7 @@ func TestSessionLifecycle(t *testing.T) {
 	t.Run("autoscale, documented shape", func(t *testing.T) {
 		t.Parallel()
 		h := newHarness(t, kasmsim.Options{Autoscale: true, SessionTiming: timing, DocumentedStatusShape: true})
-		kasmID := h.requestKasm(h.userID(kasmsim.DefaultUsername), kasmsim.ImageChromeID, nil)["kasm_id"].(string)
+		kasmID := at[string](t, h.requestKasm(h.userID(kasmsim.DefaultUsername), kasmsim.ImageChromeID, nil), "kasm_id")
 		lastProgress := 0.0
 		for _, status := range []string{"requested", "provisioning", "assigned", "starting"} {
 			r := h.statusOf(kasmID)
@@ -232,14 +232,14 @@ func TestSessionLifecycle(t *testing.T) {
 		h := newHarness(t, kasmsim.Options{SessionTiming: kasmsim.SessionTiming{Starting: 5 * time.Second}})
 		uid := h.userID(kasmsim.DefaultUsername)
 		body := h.requestKasm(uid, kasmsim.ImageChromeID, nil)
-		kasmID := body["kasm_id"].(string)
+		kasmID := at[string](t, body, "kasm_id")
 		expectError(t, h.statusOf(kasmID), http.StatusOK, "This session is currently starting.")
 		h.clock.Advance(5 * time.Second)
 
 		r := h.statusOf(kasmID)
 		kasm := obj(t, r.body, "kasm")
 		hexKasm := strings.ReplaceAll(kasmID, "-", "")
-		url := r.body["kasm_url"].(string)
+		url := at[string](t, r.body, "kasm_url")
 		m := regexp.MustCompile(`^/#/connect/kasm/` + hexKasm + `/` + dashedID(uid) + `/(` + dashedPattern + `)$`).FindStringSubmatch(url)
 		if m == nil {
 			t.Fatalf("kasm_url %q", url)
@@ -255,11 +255,11 @@ func TestSessionLifecycle(t *testing.T) {
 
 		// Every call mints a new token and retires the one before.
 		first := m[1]
-		second := regexp.MustCompile(dashedPattern + `$`).FindString(h.statusOf(kasmID).body["kasm_url"].(string))
+		second := regexp.MustCompile(dashedPattern + `$`).FindString(at[string](t, h.statusOf(kasmID).body, "kasm_url"))
 		if first == second || h.sim.SessionTokenValid(first) || !h.sim.SessionTokenValid(second) {
 			t.Fatalf("token rotation: first %s (valid %v), second %s (valid %v)", first, h.sim.SessionTokenValid(first), second, h.sim.SessionTokenValid(second))
 		}
-		if h.sim.SessionTokenValid(body["session_token"].(string)) {
+		if h.sim.SessionTokenValid(at[string](t, body, "session_token")) {
 			t.Errorf("request_kasm's token is still valid")
 		}
 	})
@@ -269,7 +269,7 @@ func TestKasmStatusStates(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, kasmsim.Options{})
 	uid := h.userID(kasmsim.DefaultUsername)
-	kasmID := h.requestKasm(uid, kasmsim.ImageChromeID, nil)["kasm_id"].(string)
+	kasmID := at[string](t, h.requestKasm(uid, kasmsim.ImageChromeID, nil), "kasm_id")
 
 	tests := []struct {
 		status  string
@@ -326,20 +326,20 @@ func TestGetKasms(t *testing.T) {
 	if len(kasms) != 2 || got["current_time"] != "2024-05-01 12:00:00" {
 		t.Fatalf("get_kasms %v", got)
 	}
-	first := kasms[0].(map[string]any)
-	if first["kasm_id"] != strings.ReplaceAll(body["kasm_id"].(string), "-", "") || obj(t, first, "user")["username"] != kasmsim.DefaultUsername ||
+	first := at[map[string]any](t, kasms, 0)
+	if first["kasm_id"] != strings.ReplaceAll(at[string](t, body, "kasm_id"), "-", "") || obj(t, first, "user")["username"] != kasmsim.DefaultUsername ||
 		first["share_id"] != body["share_id"] || obj(t, first, "image")["friendly_name"] != "Kasm Chrome" || first["operational_status"] != "requested" {
 		t.Fatalf("first kasm %v", first)
 	}
 	if server := obj(t, first, "server"); server["hostname"] != nil || server["zone_name"] != "default" {
 		t.Errorf("server of a requested session %v", server)
 	}
-	if obj(t, kasms[1].(map[string]any), "user")["username"] != anon["username"] {
+	if obj(t, at[map[string]any](t, kasms, 1), "user")["username"] != anon["username"] {
 		t.Errorf("anonymous session %v", kasms[1])
 	}
 
 	h.clock.Advance(time.Minute)
-	first = list(t, h.ok("get_kasms", nil), "kasms")[0].(map[string]any)
+	first = at[map[string]any](t, list(t, h.ok("get_kasms", nil), "kasms"), 0)
 	if server := obj(t, first, "server"); server["hostname"] != "proxy" || server["port"] != float64(443) || server["provider"] != "hardware" {
 		t.Errorf("server of a running session %v", server)
 	}
@@ -353,19 +353,19 @@ func TestJoinKasm(t *testing.T) {
 	h := newHarness(t, kasmsim.Options{SessionTiming: kasmsim.SessionTiming{Starting: time.Second}})
 	owner := h.userID(kasmsim.DefaultUsername)
 	body := h.requestKasm(owner, kasmsim.ImageChromeID, map[string]any{"enable_sharing": true})
-	shareID := body["share_id"].(string)
-	kasmID := body["kasm_id"].(string)
+	shareID := at[string](t, body, "share_id")
+	kasmID := at[string](t, body, "kasm_id")
 
 	expectError(t, h.call("join_kasm", map[string]any{"share_id": shareID}), 200, "This session is currently starting.")
 	h.clock.Advance(time.Second)
 
 	joined := h.ok("join_kasm", map[string]any{"share_id": strings.ToUpper(shareID)})
-	viewer := joined["user_id"].(string)
-	if !strings.HasPrefix(joined["username"].(string), "anon_") || viewer == owner {
+	viewer := at[string](t, joined, "user_id")
+	if !strings.HasPrefix(at[string](t, joined, "username"), "anon_") || viewer == owner {
 		t.Fatalf("viewer %v", joined)
 	}
 	want := regexp.MustCompile(`^/#/connect/join/` + shareID + `/` + viewer + `/` + dashedPattern + `$`)
-	if !want.MatchString(joined["kasm_url"].(string)) || joined["kasm_url"].(string)[len(joined["kasm_url"].(string))-36:] != joined["session_token"] {
+	if url := at[string](t, joined, "kasm_url"); !want.MatchString(url) || !strings.HasSuffix(url, at[string](t, joined, "session_token")) {
 		t.Fatalf("kasm_url %v / session_token %v", joined["kasm_url"], joined["session_token"])
 	}
 	kasm := obj(t, joined, "kasm")
@@ -396,7 +396,7 @@ func TestKeepalive(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, kasmsim.Options{SessionTiming: kasmsim.SessionTiming{Deleting: time.Minute}})
 	uid := h.userID(kasmsim.DefaultUsername)
-	kasmID := h.requestKasm(uid, kasmsim.ImageChromeID, nil)["kasm_id"].(string)
+	kasmID := at[string](t, h.requestKasm(uid, kasmsim.ImageChromeID, nil), "kasm_id")
 	if k, _ := h.sim.Session(kasmID); !k.ExpirationDate.Equal(epoch.Add(time.Hour)) {
 		t.Fatalf("initial expiration %v, want now + 3600 s", k.ExpirationDate)
 	}
@@ -447,7 +447,7 @@ func TestDestroyKasm(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, kasmsim.Options{SessionTiming: kasmsim.SessionTiming{Deleting: 5 * time.Second}})
 	uid := h.userID(kasmsim.DefaultUsername)
-	kasmID := h.requestKasm(uid, kasmsim.ImageChromeID, nil)["kasm_id"].(string)
+	kasmID := at[string](t, h.requestKasm(uid, kasmsim.ImageChromeID, nil), "kasm_id")
 
 	k, s := h.sim.CreateAPIKey(kasmsim.APIKeySpec{Name: "owner", Permissions: []kasmsim.Permission{kasmsim.PermUser, kasmsim.PermUsersAuthSession}})
 	expectError(t, h.callAs(k, s, "destroy_kasm", map[string]any{"kasm_id": kasmID, "user_id": h.userID(kasmsim.AdminUsername)}), 200,
@@ -477,7 +477,7 @@ func TestDestroyKasm(t *testing.T) {
 
 	t.Run("instant deletion, by an admin key without user_id", func(t *testing.T) {
 		h := newHarness(t, kasmsim.Options{})
-		kasmID := h.requestKasm(h.userID(kasmsim.DefaultUsername), kasmsim.ImageChromeID, nil)["kasm_id"].(string)
+		kasmID := at[string](t, h.requestKasm(h.userID(kasmsim.DefaultUsername), kasmsim.ImageChromeID, nil), "kasm_id")
 		h.ok("destroy_kasm", map[string]any{"kasm_id": kasmID})
 		expectError(t, h.call("keepalive", map[string]any{"kasm_id": kasmID}), 400, "Invalid kasm_id ("+kasmID+")")
 	})
@@ -487,8 +487,8 @@ func TestSessionExpiry(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, kasmsim.Options{})
 	uid := h.userID(kasmsim.DefaultUsername)
-	kept := h.requestKasm(uid, kasmsim.ImageChromeID, nil)["kasm_id"].(string)
-	idle := h.requestKasm(uid, kasmsim.ImageFirefoxID, nil)["kasm_id"].(string)
+	kept := at[string](t, h.requestKasm(uid, kasmsim.ImageChromeID, nil), "kasm_id")
+	idle := at[string](t, h.requestKasm(uid, kasmsim.ImageFirefoxID, nil), "kasm_id")
 
 	h.clock.Advance(50 * time.Minute)
 	h.ok("keepalive", map[string]any{"kasm_id": kept})
@@ -496,7 +496,7 @@ func TestSessionExpiry(t *testing.T) {
 
 	expectError(t, h.call("keepalive", map[string]any{"kasm_id": idle}), 400, "Invalid kasm_id ("+idle+")")
 	kasms := list(t, h.ok("get_kasms", nil), "kasms")
-	if len(kasms) != 1 || kasms[0].(map[string]any)["kasm_id"] != strings.ReplaceAll(kept, "-", "") {
+	if len(kasms) != 1 || at[map[string]any](t, kasms, 0)["kasm_id"] != strings.ReplaceAll(kept, "-", "") {
 		t.Fatalf("after expiry: %v", kasms)
 	}
 

@@ -43,19 +43,19 @@ func TestCreateUser(t *testing.T) {
 			t.Errorf("user[%q] = %#v, want %#v", k, u[k], want)
 		}
 	}
-	if !hexID.MatchString(u["user_id"].(string)) {
+	if !hexID.MatchString(at[string](t, u, "user_id")) {
 		t.Errorf("user_id %q is not 32 hex", u["user_id"])
 	}
-	groups := u["groups"].([]any)
-	if len(groups) != 1 || groups[0].(map[string]any)["group_id"] != kasmsim.AllUsersGroupID || groups[0].(map[string]any)["name"] != "All Users" {
+	groups := at[[]any](t, u, "groups")
+	if len(groups) != 1 || at[string](t, groups, 0, "group_id") != kasmsim.AllUsersGroupID || at[string](t, groups, 0, "name") != "All Users" {
 		t.Errorf("groups %v, want All Users only", groups)
 	}
-	rec, _ := h.sim.User(u["user_id"].(string))
+	rec, _ := h.sim.User(at[string](t, u, "user_id"))
 	if rec.PasswordHash == "" || rec.PasswordSetDate == nil {
 		t.Errorf("no random password was set: %+v", rec)
 	}
 	attrs := obj(t, h.ok("get_attributes", map[string]any{"target_user": map[string]any{"user_id": u["user_id"]}}), "user_attributes")
-	if !strings.HasPrefix(attrs["ssh_public_key"].(string), "ssh-rsa AAAA") {
+	if !strings.HasPrefix(at[string](t, attrs, "ssh_public_key"), "ssh-rsa AAAA") {
 		t.Errorf("ssh_public_key %q", attrs["ssh_public_key"])
 	}
 
@@ -82,7 +82,7 @@ func TestCreateUserAutoAddGroup(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, kasmsim.Options{})
 	g := obj(t, h.ok("create_group", map[string]any{"target_group": map[string]any{"name": "Auto", "priority": 50}}), "group")
-	if err := h.sim.SetGroupSetting(g["group_id"].(string), "auto_add_local_users", true); err != nil {
+	if err := h.sim.SetGroupSetting(at[string](t, g, "group_id"), "auto_add_local_users", true); err != nil {
 		t.Fatal(err)
 	}
 	id := h.createUser("auto@example.com")
@@ -122,8 +122,8 @@ func TestGetUser(t *testing.T) {
 					t.Errorf("missing %s", k)
 				}
 			}
-			kasms := u["kasms"].([]any)
-			if len(kasms) != 1 || obj(t, kasms[0].(map[string]any), "server")["hostname"] == nil {
+			kasms := at[[]any](t, u, "kasms")
+			if len(kasms) != 1 || obj(t, at[map[string]any](t, kasms, 0), "server")["hostname"] == nil {
 				t.Errorf("kasms %v, want the one session with its server", kasms)
 			}
 		})
@@ -132,7 +132,7 @@ func TestGetUser(t *testing.T) {
 	t.Run("kasms need Sessions View", func(t *testing.T) {
 		k, s := h.restrictedKey("uv", kasmsim.PermUsersView)
 		r := h.callAs(k, s, "get_user", map[string]any{"target_user": map[string]any{"user_id": id}})
-		if kasms := obj(t, r.body, "user")["kasms"].([]any); len(kasms) != 0 {
+		if kasms := at[[]any](t, obj(t, r.body, "user"), "kasms"); len(kasms) != 0 {
 			t.Fatalf("kasms visible without Sessions View: %v", kasms)
 		}
 	})
@@ -173,20 +173,20 @@ func TestGetUsers(t *testing.T) {
 		if _, echoed := body["page"]; echoed {
 			t.Errorf("page echoed although not sent")
 		}
-		first := users[0].(map[string]any)
+		first := at[map[string]any](t, users, 0)
 		if first["username"] != kasmsim.AdminUsername || first["last_session"] != "None" {
 			t.Errorf("first user %v, want admin in creation order with last_session \"None\"", first)
 		}
-		if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(first["user_id"].(string)) {
+		if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(at[string](t, first, "user_id")) {
 			t.Errorf("get_users user_id %q is not dashed", first["user_id"])
 		}
 		var busyItem map[string]any
 		for _, u := range users {
-			if u.(map[string]any)["username"] == "busy@example.com" {
-				busyItem = u.(map[string]any)
+			if at[map[string]any](t, u)["username"] == "busy@example.com" {
+				busyItem = at[map[string]any](t, u)
 			}
 		}
-		if len(busyItem["kasms"].([]any)) != 1 || busyItem["last_session"] == "None" {
+		if len(at[[]any](t, busyItem, "kasms")) != 1 || busyItem["last_session"] == "None" {
 			t.Errorf("busy user %v, want one kasm and a last_session", busyItem)
 		}
 	})
@@ -197,7 +197,7 @@ func TestGetUsers(t *testing.T) {
 		if len(users) != 3 || body["total"] != float64(8) || body["page"] != float64(1) {
 			t.Fatalf("page 1: %v", body)
 		}
-		if users[0].(map[string]any)["username"] != "page1@example.com" {
+		if at[map[string]any](t, users, 0)["username"] != "page1@example.com" {
 			t.Errorf("page 1 starts with %v", users[0])
 		}
 		if body := h.ok("get_users", map[string]any{"page": 5, "page_size": 3}); len(list(t, body, "users")) != 0 || body["total"] != float64(8) {
@@ -210,7 +210,7 @@ func TestGetUsers(t *testing.T) {
 			t.Errorf("anonymous=true: %d users, want 9", len(got))
 		}
 		only := list(t, h.ok("get_users", map[string]any{"anonymous_only": true}), "users")
-		if len(only) != 1 || !strings.HasPrefix(only[0].(map[string]any)["username"].(string), "anon_") {
+		if len(only) != 1 || !strings.HasPrefix(at[string](t, only, 0, "username"), "anon_") {
 			t.Errorf("anonymous_only: %v", only)
 		}
 	})
@@ -221,7 +221,7 @@ func TestGetUsers(t *testing.T) {
 			t.Errorf("username filter: %d users, want 5", len(got))
 		}
 		sorted := list(t, h.ok("get_users", map[string]any{"sort_by": "username", "sort_direction": "asc"}), "users")
-		if sorted[0].(map[string]any)["username"] != kasmsim.AdminUsername {
+		if at[map[string]any](t, sorted, 0)["username"] != kasmsim.AdminUsername {
 			t.Errorf("ascending by username starts with %v", sorted[0])
 		}
 		r := h.call("get_users", map[string]any{"filters": []any{map[string]any{"id": "username", "value": "nobody"}}})
@@ -234,8 +234,8 @@ func TestGetUsers(t *testing.T) {
 		k, s := h.restrictedKey("uv", kasmsim.PermUsersView)
 		r := h.callAs(k, s, "get_users", nil)
 		for _, u := range list(t, r.body, "users") {
-			um := u.(map[string]any)
-			if len(um["groups"].([]any)) != 0 || len(um["kasms"].([]any)) != 0 {
+			um := at[map[string]any](t, u)
+			if len(at[[]any](t, um, "groups")) != 0 || len(at[[]any](t, um, "kasms")) != 0 {
 				t.Fatalf("user %v shows groups or kasms", um)
 			}
 		}
@@ -269,7 +269,7 @@ func TestUpdateUser(t *testing.T) {
 		}
 	}
 
-	login := h.ok("get_login", map[string]any{"target_user": map[string]any{"user_id": id}})["url"].(string)
+	login := at[string](t, h.ok("get_login", map[string]any{"target_user": map[string]any{"user_id": id}}), "url")
 	token := login[strings.LastIndex(login, "/")+1:]
 	h.ok("update_user", map[string]any{"target_user": map[string]any{"user_id": id, "username": "dave.new@example.com", "password": "N3w!password"}})
 	if h.sim.SessionTokenValid(token) {
@@ -346,7 +346,7 @@ func TestDeleteUser(t *testing.T) {
 	expectError(t, h.call("get_user", target(plain)), 400, "Invalid Request")
 
 	h.ok("delete_user", with(target(busy), "force", true))
-	if _, exists := h.sim.Session(kasm["kasm_id"].(string)); exists {
+	if _, exists := h.sim.Session(at[string](t, kasm, "kasm_id")); exists {
 		t.Fatalf("forced delete left the session behind")
 	}
 	expectError(t, h.call("keepalive", map[string]any{"kasm_id": kasm["kasm_id"]}), 400, fmt.Sprintf("Invalid kasm_id (%s)", kasm["kasm_id"]))
@@ -357,7 +357,7 @@ func TestLoginAndLogout(t *testing.T) {
 	h := newHarness(t, kasmsim.Options{})
 	id := h.createUser("erin@example.com")
 
-	url := h.ok("get_login", map[string]any{"target_user": map[string]any{"user_id": dashedID(id)}})["url"].(string)
+	url := at[string](t, h.ok("get_login", map[string]any{"target_user": map[string]any{"user_id": dashedID(id)}}), "url")
 	host := strings.TrimPrefix(h.srv.URL, "http://")
 	re := regexp.MustCompile(`^https://` + regexp.QuoteMeta(host) + `/#/connect/login/dash/` + id + `/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
 	m := re.FindStringSubmatch(url)
@@ -399,7 +399,7 @@ func TestUserAttributes(t *testing.T) {
 			t.Errorf("default %s = %#v, want %#v", k, a[k], want)
 		}
 	}
-	if !hexID.MatchString(a["user_attributes_id"].(string)) {
+	if !hexID.MatchString(at[string](t, a, "user_attributes_id")) {
 		t.Errorf("user_attributes_id %v", a["user_attributes_id"])
 	}
 

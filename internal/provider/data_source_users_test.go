@@ -157,7 +157,7 @@ func TestAccUsersDataSource_withoutGroupsView(t *testing.T) {
 		Name:        acctest.RandomName("users-view-only"),
 		Permissions: []kasmsim.Permission{kasmsim.PermUsersView},
 	})
-	provider := testAccUserProviderBlock(os.Getenv(acctest.EnvBaseURL), key, secret, "")
+	provider := acctest.ProviderConfig(acctest.BaseURL(), key, secret)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

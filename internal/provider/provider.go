@@ -31,21 +31,33 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*kasmProvider)(nil)
 )
 
-// Environment variables that supply provider settings left out of the configuration.
-const (
-	envBaseURL      = "KASM_BASE_URL"
-	envAPIKey       = "KASM_API_KEY"
-	envAPIKeySecret = "KASM_API_KEY_SECRET"
-	envInsecure     = "KASM_INSECURE"
+// envSetting ties a provider attribute to the environment variable that supplies it when the
+// configuration leaves it out.
+type envSetting struct {
+	attribute string
+	variable  string
+}
+
+// The provider settings that may come from the environment.
+var (
+	baseURLSetting      = envSetting{"base_url", "KASM_BASE_URL"}
+	apiKeySetting       = envSetting{"api_key", "KASM_API_KEY"}
+	apiKeySecretSetting = envSetting{"api_key_secret", "KASM_API_KEY_SECRET"}
+	insecureSetting     = envSetting{"insecure", "KASM_INSECURE"}
 )
 
-// defaultRequestTimeout bounds one HTTP attempt; Kasm answers most calls in well under a
-// second, but request_kasm on a busy agent can take several.
-const defaultRequestTimeout = 30 * time.Second
+// describe ends an attribute description with the environment variable that can replace it.
+func (s envSetting) describe(description string) string {
+	return description + " May also be set with the `" + s.variable + "` environment variable."
+}
 
-// defaultMaxRetries re-sends a safe request four times, which with the client's backoff rides
-// out about half a minute of server restarts or rate limiting.
-const defaultMaxRetries = 4
+// resolve returns the configured value, or the environment variable's when it is not set.
+func (s envSetting) resolve(value types.String) string {
+	if knownString(value) {
+		return value.ValueString()
+	}
+	return os.Getenv(s.variable)
+}
 
 // kasmProvider is the provider implementation; version and commit come from the build.
 type kasmProvider struct {
@@ -83,25 +95,22 @@ func (p *kasmProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"Kasm developer API. The API key needs the permissions each resource lists; a new Kasm API key has none.",
 		Attributes: map[string]schema.Attribute{
 			"base_url": schema.StringAttribute{
-				MarkdownDescription: "The Kasm web root, for example `https://kasm.example.com` or " +
-					"`https://example.com/kasm` (not the `/api/public` path). May also be set with the `" + envBaseURL +
-					"` environment variable.",
+				MarkdownDescription: baseURLSetting.describe("The Kasm web root, for example `https://kasm.example.com` " +
+					"or `https://example.com/kasm` (not the `/api/public` path)."),
 				Optional: true,
 			},
 			"api_key": schema.StringAttribute{
-				MarkdownDescription: "The Kasm API key. May also be set with the `" + envAPIKey + "` environment variable.",
+				MarkdownDescription: apiKeySetting.describe("The Kasm API key."),
 				Optional:            true,
 			},
 			"api_key_secret": schema.StringAttribute{
-				MarkdownDescription: "The Kasm API key secret. May also be set with the `" + envAPIKeySecret +
-					"` environment variable.",
-				Optional:  true,
-				Sensitive: true,
+				MarkdownDescription: apiKeySecretSetting.describe("The Kasm API key secret."),
+				Optional:            true,
+				Sensitive:           true,
 			},
 			"insecure": schema.BoolAttribute{
-				MarkdownDescription: "Skip verification of the server's TLS certificate. Only for test servers with " +
-					"self-signed certificates; prefer `ca_cert_pem`. Defaults to `false`. May also be set with the `" +
-					envInsecure + "` environment variable.",
+				MarkdownDescription: insecureSetting.describe("Skip verification of the server's TLS certificate. Only " +
+					"for test servers with self-signed certificates; prefer `ca_cert_pem`. Defaults to `false`."),
 				Optional: true,
 			},
 			"ca_cert_pem": schema.StringAttribute{
@@ -161,18 +170,18 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	// A value that is unknown until apply cannot configure a client during plan; say so per
 	// attribute rather than silently falling back to the environment.
 	for _, unknown := range []struct {
-		value types.String
-		name  string
-		env   string
+		value   types.String
+		setting envSetting
 	}{
-		{config.BaseURL, "base_url", envBaseURL},
-		{config.APIKey, "api_key", envAPIKey},
-		{config.APIKeySecret, "api_key_secret", envAPIKeySecret},
+		{config.BaseURL, baseURLSetting},
+		{config.APIKey, apiKeySetting},
+		{config.APIKeySecret, apiKeySecretSetting},
 	} {
 		if unknown.value.IsUnknown() {
-			resp.Diagnostics.AddAttributeError(path.Root(unknown.name), "Unknown Kasm Provider Setting",
+			resp.Diagnostics.AddAttributeError(path.Root(unknown.setting.attribute), "Unknown Kasm Provider Setting",
 				fmt.Sprintf("The provider cannot connect to Kasm because %s is not known until apply. Set it to a "+
-					"value known at plan time, or set the %s environment variable instead.", unknown.name, unknown.env))
+					"value known at plan time, or set the %s environment variable instead.",
+					unknown.setting.attribute, unknown.setting.variable))
 		}
 	}
 	if config.Insecure.IsUnknown() || config.CACertPEM.IsUnknown() || config.RequestTimeout.IsUnknown() || config.MaxRetries.IsUnknown() {
@@ -183,20 +192,21 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	baseURL := stringOrEnv(config.BaseURL, envBaseURL)
-	apiKey := stringOrEnv(config.APIKey, envAPIKey)
-	apiKeySecret := stringOrEnv(config.APIKeySecret, envAPIKeySecret)
+	baseURL := baseURLSetting.resolve(config.BaseURL)
+	apiKey := apiKeySetting.resolve(config.APIKey)
+	apiKeySecret := apiKeySecretSetting.resolve(config.APIKeySecret)
 	for _, missing := range []struct {
-		value, name, env string
+		value   string
+		setting envSetting
 	}{
-		{baseURL, "base_url", envBaseURL},
-		{apiKey, "api_key", envAPIKey},
-		{apiKeySecret, "api_key_secret", envAPIKeySecret},
+		{baseURL, baseURLSetting},
+		{apiKey, apiKeySetting},
+		{apiKeySecret, apiKeySecretSetting},
 	} {
 		if missing.value == "" {
-			resp.Diagnostics.AddAttributeError(path.Root(missing.name), "Missing Kasm Provider Setting",
+			resp.Diagnostics.AddAttributeError(path.Root(missing.setting.attribute), "Missing Kasm Provider Setting",
 				fmt.Sprintf("The provider needs %s to reach Kasm. Set it in the provider block or in the %s "+
-					"environment variable.", missing.name, missing.env))
+					"environment variable.", missing.setting.attribute, missing.setting.variable))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -211,17 +221,17 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 
 	insecure := config.Insecure.ValueBool()
 	if config.Insecure.IsNull() {
-		if raw := os.Getenv(envInsecure); raw != "" {
+		if raw := os.Getenv(insecureSetting.variable); raw != "" {
 			insecure, err = strconv.ParseBool(raw)
 			if err != nil {
 				resp.Diagnostics.AddAttributeError(path.Root("insecure"), "Invalid Kasm Provider Setting",
-					fmt.Sprintf("The %s environment variable must be true or false, got %q.", envInsecure, raw))
+					fmt.Sprintf("The %s environment variable must be true or false, got %q.", insecureSetting.variable, raw))
 				return
 			}
 		}
 	}
 
-	requestTimeout := defaultRequestTimeout
+	requestTimeout := kasm.DefaultRequestTimeout
 	if knownString(config.RequestTimeout) {
 		requestTimeout, err = parseRequestTimeout(config.RequestTimeout.ValueString())
 		if err != nil {
@@ -237,7 +247,7 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		InsecureSkipVerify: insecure,
 		CACertPEM:          config.CACertPEM.ValueString(),
 		RequestTimeout:     requestTimeout,
-		MaxRetries:         defaultMaxRetries,
+		MaxRetries:         kasm.DefaultMaxRetries,
 		UserAgent:          userAgent(p.version, p.commit),
 		Logger:             newClientLogger(apiKeySecret),
 	}
@@ -265,23 +275,38 @@ func (p *kasmProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 
 func (p *kasmProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewGroupImageResource,
+		NewGroupMembershipResource,
+		NewGroupResource,
+		NewSessionResource,
+		NewUserAttributesResource,
 		NewUserResource,
 	}
 }
 
 func (p *kasmProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewGroupsDataSource,
+		NewImageDataSource,
+		NewImagesDataSource,
+		NewLoginURLDataSource,
+		NewSessionsDataSource,
 		NewUserDataSource,
 		NewUsersDataSource,
 	}
 }
 
 func (p *kasmProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{}
+	return []func() ephemeral.EphemeralResource{
+		NewLoginURLEphemeralResource,
+		NewSessionJoinEphemeralResource,
+	}
 }
 
 func (p *kasmProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewSessionURLFunction,
+	}
 }
 
 // userAgent names the provider and its build so Kasm administrators can tell its requests apart.
@@ -303,11 +328,4 @@ func parseRequestTimeout(raw string) (time.Duration, error) {
 
 func knownString(value types.String) bool {
 	return !value.IsNull() && !value.IsUnknown()
-}
-
-func stringOrEnv(value types.String, env string) string {
-	if knownString(value) {
-		return value.ValueString()
-	}
-	return os.Getenv(env)
 }

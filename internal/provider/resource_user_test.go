@@ -326,8 +326,8 @@ func TestAccUser_invalidConfiguration(t *testing.T) {
 
 func TestAccUser_wrongCredentials(t *testing.T) {
 	acctest.PreCheck(t)
-	provider := testAccUserProviderBlock(os.Getenv(acctest.EnvBaseURL), os.Getenv(acctest.EnvAPIKey),
-		"not-the-secret-0123456789abcdef", "")
+	provider := acctest.ProviderConfig(acctest.BaseURL(), acctest.APIKey(),
+		"not-the-secret-0123456789abcdef")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -347,7 +347,7 @@ func TestAccUser_missingPermission(t *testing.T) {
 		Name:        acctest.RandomName("users-view-only"),
 		Permissions: []kasmsim.Permission{kasmsim.PermUsersView},
 	})
-	provider := testAccUserProviderBlock(os.Getenv(acctest.EnvBaseURL), key, secret, "")
+	provider := acctest.ProviderConfig(acctest.BaseURL(), key, secret)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -371,7 +371,7 @@ func TestAccUser_unreachableServer(t *testing.T) {
 	if err := listener.Close(); err != nil {
 		t.Fatalf("closing the port: %v", err)
 	}
-	provider := testAccUserProviderBlock(closedURL, "somekey", "somesecret", "max_retries = 0")
+	provider := acctest.ProviderConfig(closedURL, "somekey", "somesecret", "max_retries = 0")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -652,19 +652,6 @@ resource "kasm_user" "test" {
 `, username, attributes)
 }
 
-// testAccUserProviderBlock is an explicit provider block, for tests of credentials and
-// connectivity.
-func testAccUserProviderBlock(baseURL, key, secret, extra string) string {
-	return fmt.Sprintf(`
-provider "kasm" {
-  base_url       = %[1]q
-  api_key        = %[2]q
-  api_key_secret = %[3]q
-  %[4]s
-}
-`, baseURL, key, secret, extra)
-}
-
 // testAccCheckUserDestroy accepts only "not found" from Kasm for every kasm_user in state.
 func testAccCheckUserDestroy(t *testing.T) resource.TestCheckFunc {
 	t.Helper()
@@ -822,7 +809,7 @@ func newUserTestSimulator(t *testing.T) *userTestSimulator {
 
 // providerBlock points the provider at this simulator.
 func (s *userTestSimulator) providerBlock() string {
-	return testAccUserProviderBlock(s.url, s.key, s.secret, "")
+	return acctest.ProviderConfig(s.url, s.key, s.secret)
 }
 
 func (s *userTestSimulator) client(t *testing.T) *kasm.Client {
@@ -918,7 +905,7 @@ resource "kasm_user" "write_only" {
 		}
 	}
 	secrets := map[string]string{
-		"the API key secret":      os.Getenv(acctest.EnvAPIKeySecret),
+		"the API key secret":      acctest.APIKeySecret(),
 		"the first password":      plainFirst,
 		"the second password":     plainSecond,
 		"the write-only password": writeOnly,
