@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -119,7 +118,7 @@ data "kasm_users" "administrators_group" {
 func TestAccUsersDataSource_anonymousUsers(t *testing.T) {
 	acctest.Simulator(t)
 	private := newUserTestSimulator(t)
-	session, err := private.client(t).RequestKasm(context.Background(), kasm.RequestKasmRequest{ImageID: kasmsim.ImageChromeID})
+	session, err := private.client(t).RequestKasm(t.Context(), kasm.RequestKasmRequest{ImageID: kasmsim.ImageChromeID})
 	if err != nil {
 		t.Fatalf("requesting an anonymous session: %v", err)
 	}

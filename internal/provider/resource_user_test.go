@@ -103,7 +103,7 @@ func TestAccUser_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("notes"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("locked"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("disabled"), knownvalue.Bool(true)),
-					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+					testAccCheckUserInKasm(t, func(u *kasm.User) error {
 						if u.Phone != "" || u.Notes != "" || !u.Locked || !u.Disabled || u.FirstName != "Augusta" {
 							return fmt.Errorf("Kasm holds %+v", *u)
 						}
@@ -168,7 +168,7 @@ func TestAccUser_drift(t *testing.T) {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+					testAccCheckUserInKasm(t, func(u *kasm.User) error {
 						userID = u.ID
 						return nil
 					}),
@@ -177,7 +177,7 @@ func TestAccUser_drift(t *testing.T) {
 			{
 				// Deleted outside Terraform: the refresh drops it and the plan creates it again.
 				PreConfig: func() {
-					if err := acctest.Client(t).DeleteUser(context.Background(), userID, true); err != nil {
+					if err := acctest.Client(t).DeleteUser(t.Context(), userID, true); err != nil {
 						t.Fatalf("deleting the user out of band: %v", err)
 					}
 				},
@@ -186,7 +186,7 @@ func TestAccUser_drift(t *testing.T) {
 					plancheck.ExpectResourceAction(testUserAddress, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+					testAccCheckUserInKasm(t, func(u *kasm.User) error {
 						if u.ID == userID {
 							return errors.New("the user was not created again")
 						}
@@ -198,7 +198,7 @@ func TestAccUser_drift(t *testing.T) {
 			{
 				// Edited outside Terraform: the plan puts the configured values back.
 				PreConfig: func() {
-					_, err := acctest.Client(t).UpdateUser(context.Background(), kasm.UpdateUserRequest{
+					_, err := acctest.Client(t).UpdateUser(t.Context(), kasm.UpdateUserRequest{
 						UserID: userID, Username: username, FirstName: kasm.String("Changed"), Locked: kasm.Bool(true),
 					})
 					if err != nil {
@@ -211,7 +211,7 @@ func TestAccUser_drift(t *testing.T) {
 					plancheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("first_name"), knownvalue.StringExact("Grace")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+					testAccCheckUserInKasm(t, func(u *kasm.User) error {
 						if u.FirstName != "Grace" || u.Locked {
 							return fmt.Errorf("the out-of-band edit was not reverted: %+v", *u)
 						}
@@ -226,12 +226,13 @@ func TestAccUser_drift(t *testing.T) {
 func TestAccUser_duplicateUsernameRefusesToAdopt(t *testing.T) {
 	acctest.PreCheck(t)
 	username := acctest.RandomName("tf-taken") + "@example.com"
-	existing, err := acctest.Client(t).CreateUser(context.Background(), kasm.CreateUserRequest{Username: username})
+	existing, err := acctest.Client(t).CreateUser(t.Context(), kasm.CreateUserRequest{Username: username})
 	if err != nil {
 		t.Fatalf("creating the existing user: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := acctest.Client(t).DeleteUser(context.Background(), existing.ID, true); err != nil {
+		// t.Context() is already cancelled when cleanups run.
+		if err := acctest.Client(t).DeleteUser(context.WithoutCancel(t.Context()), existing.ID, true); err != nil {
 			t.Errorf("deleting the existing user: %v", err)
 		}
 	})
@@ -247,7 +248,7 @@ func TestAccUser_duplicateUsernameRefusesToAdopt(t *testing.T) {
 			},
 		},
 	})
-	if _, err := acctest.Client(t).GetUser(context.Background(), kasm.UserRef{ID: existing.ID}); err != nil {
+	if _, err := acctest.Client(t).GetUser(t.Context(), kasm.UserRef{ID: existing.ID}); err != nil {
 		t.Fatalf("the existing user was touched: %v", err)
 	}
 }
@@ -508,7 +509,7 @@ func TestAccUser_password(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					testAccCheckSimPassword(sim, "Second-Password-2"),
 					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("locked"), knownvalue.Bool(true)),
-					testAccCheckUserInKasm(t, testUserAddress, func(u *kasm.User) error {
+					testAccCheckUserInKasm(t, func(u *kasm.User) error {
 						if !u.Locked {
 							return errors.New("the user is not locked in Kasm")
 						}
@@ -676,17 +677,17 @@ func checkUsersDeleted(s *terraform.State, client *kasm.Client) error {
 	return nil
 }
 
-// testAccCheckUserInKasm reads the user of a kasm_user resource back through the API.
-func testAccCheckUserInKasm(t *testing.T, address string, check func(*kasm.User) error) statecheck.StateCheck {
+// testAccCheckUserInKasm reads the user of the kasm_user "test" resource back through the API.
+func testAccCheckUserInKasm(t *testing.T, check func(*kasm.User) error) statecheck.StateCheck {
 	t.Helper()
 	return stateCheckFunc(func(state *tfjson.State) error {
-		id, ok := stateAttribute(state, address, "id").(string)
+		id, ok := stateAttribute(state, testUserAddress, "id").(string)
 		if !ok {
-			return fmt.Errorf("%s has no id in state", address)
+			return fmt.Errorf("%s has no id in state", testUserAddress)
 		}
-		user, err := acctest.Client(t).GetUser(context.Background(), kasm.UserRef{ID: id})
+		user, err := acctest.Client(t).GetUser(t.Context(), kasm.UserRef{ID: id})
 		if err != nil {
-			return fmt.Errorf("reading %s back: %w", address, err)
+			return fmt.Errorf("reading %s back: %w", testUserAddress, err)
 		}
 		return check(user)
 	})
@@ -734,7 +735,7 @@ func testAccExpectPlanLacks(secret string) plancheck.PlanCheck {
 // testAccStartSessionFor requests a session for the named user on the first image Kasm lists.
 func testAccStartSessionFor(t *testing.T, username string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	client := acctest.Client(t)
 	user, err := client.GetUser(ctx, kasm.UserRef{Username: username})
 	if err != nil {

@@ -147,7 +147,7 @@ func idOf(i int) string { return fmt.Sprintf("%032x", i+1) }
 
 func mustRead(t *testing.T, d *userDirectory, id string) *kasm.User {
 	t.Helper()
-	u, err := d.user(context.Background(), id)
+	u, err := d.user(t.Context(), id)
 	if err != nil {
 		t.Fatalf("reading %s: %v", id, err)
 	}
@@ -228,7 +228,7 @@ func TestUserDirectoryListsOnceUnderConcurrentReads(t *testing.T) {
 	for i := range ids {
 		ids[i] = idOf(i)
 	}
-	if err := refreshUsers(context.Background(), d, ids, 10); err != nil {
+	if err := refreshUsers(t.Context(), d, ids); err != nil {
 		t.Fatal(err)
 	}
 	if getUser, getUsers := reader.counts(); getUsers != 1 || getUser >= d.threshold {
@@ -248,7 +248,7 @@ func TestUserDirectoryWaitersShareTheListingInFlight(t *testing.T) {
 	errs := make(chan error, 6)
 	read := func(i int) {
 		defer wg.Done()
-		if _, err := d.user(context.Background(), idOf(i)); err != nil {
+		if _, err := d.user(t.Context(), idOf(i)); err != nil {
 			errs <- err
 		}
 	}
@@ -296,7 +296,7 @@ func TestUserDirectoryDiscardsAListingOverlappingAWrite(t *testing.T) {
 	reader.listEnter, reader.listGate = make(chan struct{}), make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		_, err := d.user(context.Background(), idOf(3))
+		_, err := d.user(t.Context(), idOf(3))
 		done <- err
 	}()
 	<-reader.listEnter
@@ -328,7 +328,7 @@ func TestUserDirectoryConfirmsMissingUsers(t *testing.T) {
 	mustRead(t, d, idOf(50))
 	// Deleted: confirmed gone by get_user.
 	reader.remove(idOf(60))
-	if _, err := d.user(context.Background(), idOf(60)); !errors.Is(err, kasm.ErrNotFound) {
+	if _, err := d.user(t.Context(), idOf(60)); !errors.Is(err, kasm.ErrNotFound) {
 		t.Fatalf("reading a missing user: %v, want ErrNotFound", err)
 	}
 	expectCounts(t, reader, 5, 1)
@@ -394,13 +394,13 @@ func TestUserDirectoryCancelledWaiterGivesUp(t *testing.T) {
 	loaded := make(chan struct{})
 	go func() {
 		defer close(loaded)
-		_, _ = d.user(context.Background(), idOf(3))
+		_, _ = d.user(t.Context(), idOf(3))
 	}()
 	<-reader.listEnter
 
 	// The listing is still held, yet a read whose context is done returns: it stopped
 	// waiting and went to get_user (which the fake serves whatever the context).
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if u, err := d.user(ctx, idOf(4)); err != nil || u.ID != idOf(4) {
 		t.Fatalf("reading with a cancelled context: %v, %v", u, err)
@@ -414,7 +414,7 @@ func TestUserDirectoryAgainstTheSimulator(t *testing.T) {
 	bench := newUsersBench(t, 600, 0)
 	ids := firstUserIDs(t, bench.sim, 500)
 	bench.sim.ResetCounts()
-	if err := refreshUsers(context.Background(), newUserDirectory(bench.client), ids, 10); err != nil {
+	if err := refreshUsers(t.Context(), newUserDirectory(bench.client), ids); err != nil {
 		t.Fatal(err)
 	}
 	// Fifteen direct reads; the sixteenth reads the first page, which says the 602 users take
@@ -428,7 +428,7 @@ func TestUserDirectoryAgainstTheSimulatorWithoutGroupsView(t *testing.T) {
 	bench := newUsersBench(t, 100, 0, kasmsim.PermUsersView)
 	ids := firstUserIDs(t, bench.sim, 100)
 	bench.sim.ResetCounts()
-	if err := refreshUsers(context.Background(), newUserDirectory(bench.client), ids, 10); err != nil {
+	if err := refreshUsers(t.Context(), newUserDirectory(bench.client), ids); err != nil {
 		t.Fatal(err)
 	}
 	// The listing shows no groups, so every read needs get_user; it is not listed again.

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -197,7 +196,7 @@ func TestUsernameValidator(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			resp := &validator.StringResponse{}
-			usernameValidator{}.ValidateString(context.Background(),
+			usernameValidator{}.ValidateString(t.Context(),
 				validator.StringRequest{Path: path.Root("username"), ConfigValue: tc.value}, resp)
 			checkValidation(t, resp, tc.err)
 		})
@@ -217,7 +216,7 @@ func TestNoSurroundingSpaceValidator(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			resp := &validator.StringResponse{}
-			noSurroundingSpaceValidator{}.ValidateString(context.Background(),
+			noSurroundingSpaceValidator{}.ValidateString(t.Context(),
 				validator.StringRequest{Path: path.Root("first_name"), ConfigValue: tc.value}, resp)
 			checkValidation(t, resp, tc.err)
 		})

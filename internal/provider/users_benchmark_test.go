@@ -51,7 +51,7 @@ func (b *usersBench) calls() int {
 // 10,000 users: list every page and convert the users into the Terraform list value.
 func BenchmarkUsersDataSourceList(b *testing.B) {
 	bench := newUsersBench(b, 10000, 0)
-	ctx := context.Background()
+	ctx := b.Context()
 	bench.sim.ResetCounts()
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -78,7 +78,7 @@ func BenchmarkUsersRefresh(b *testing.B) {
 			b.Run(fmt.Sprintf("latency=%s/%s", latency, mode), func(b *testing.B) {
 				bench := newUsersBench(b, 10000, latency)
 				ids := firstUserIDs(b, bench.sim, 2000)
-				ctx := context.Background()
+				ctx := b.Context()
 				bench.sim.ResetCounts()
 				b.ReportAllocs()
 				b.ResetTimer()
@@ -87,7 +87,7 @@ func BenchmarkUsersRefresh(b *testing.B) {
 					if mode == "direct" {
 						directory.threshold = len(ids) + 1
 					}
-					if err := refreshUsers(ctx, directory, ids, 10); err != nil {
+					if err := refreshUsers(ctx, directory, ids); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -111,9 +111,13 @@ func firstUserIDs(tb testing.TB, sim *kasmsim.Server, n int) []string {
 	return ids
 }
 
-// refreshUsers reads every id through the directory with the given parallelism and checks
-// that each read returns the user with its groups.
-func refreshUsers(ctx context.Context, directory *userDirectory, ids []string, parallelism int) error {
+// terraformParallelism is how many operations Terraform runs at once by default.
+const terraformParallelism = 10
+
+// refreshUsers reads every id through the directory, as many at once as Terraform does, and
+// checks that each read returns the user with its groups.
+func refreshUsers(ctx context.Context, directory *userDirectory, ids []string) error {
+	parallelism := terraformParallelism
 	work := make(chan string)
 	errs := make(chan error, parallelism)
 	var wg sync.WaitGroup
