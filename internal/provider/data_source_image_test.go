@@ -217,4 +217,3 @@ func uniquelyNamedImage(t *testing.T, images []kasm.Image) kasm.Image {
 	t.Skip("every image on the Kasm server shares its name or friendly name with another")
 	return kasm.Image{}
 }
-
