@@ -437,7 +437,7 @@ func TestPasswordMatches(t *testing.T) {
 		"username": "pw@example.com",
 		"password": "first-Secret-1",
 	}})
-	id := obj(t, body, "user")["user_id"].(string)
+	id := at[string](t, body, "user", "user_id")
 	if !h.sim.PasswordMatches(id, "first-Secret-1") {
 		t.Fatal("the password sent to create_user does not match")
 	}
