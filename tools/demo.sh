@@ -86,7 +86,9 @@ TFRC
 }
 
 tf() {
-  "$cli" -chdir="$example_dir" "$@"
+  local color=()
+  [[ -t 1 ]] || color=(-no-color)
+  "$cli" -chdir="$example_dir" "$@" "${color[@]}"
 }
 
 cd "$repo_root"
@@ -100,9 +102,7 @@ up)
   cli_setup
   say "Applying examples/quickstart with $("$cli" version | head -n 1)"
   tf apply -auto-approve -input=false -state="$demo_dir/terraform.tfstate" -compact-warnings
-  say "Result"
-  tf output -state="$demo_dir/terraform.tfstate"
-  echo
+  say "Links (sensitive outputs, printed with output -raw)"
   echo "Alice's session link (control panel hidden):"
   echo "  $(tf output -state="$demo_dir/terraform.tfstate" -raw session_url)"
   echo "Bob's login link:"
