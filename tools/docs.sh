@@ -57,17 +57,30 @@ export PATH="$shim:$PATH"
 
 tfplugindocs() { go tool -modfile=tools/go.mod tfplugindocs "$@"; }
 
-tfplugindocs generate --provider-name kasm
+if [[ $mode == generate ]]; then
+  tfplugindocs generate --provider-name kasm
+  exit 0
+fi
 
-if [[ $mode == check ]]; then
-  git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { log "the check needs a git work tree"; exit 1; }
-  changes=$(git status --porcelain --untracked-files=all -- docs/)
-  if [[ -n $changes ]]; then
-    printf '%s\n' "$changes"
-    git --no-pager diff -- docs/
-    log "docs/ is not current: run 'make docs' with $cli_name $cli_version and commit the result"
+# quietly runs a command and shows its output only when it fails; both
+# tfplugindocs commands log every file they look at.
+quietly() {
+  local output
+  if ! output=$("$@" 2>&1); then
+    printf '%s\n' "$output" >&2
+    log "failed: $*"
     exit 1
   fi
-  tfplugindocs validate --provider-name kasm
-  echo "docs are current ($cli_name $cli_version)"
+}
+
+git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { log "the check needs a git work tree"; exit 1; }
+quietly tfplugindocs generate --provider-name kasm
+changes=$(git status --porcelain --untracked-files=all -- docs/)
+if [[ -n $changes ]]; then
+  printf '%s\n' "$changes"
+  git --no-pager diff -- docs/
+  log "docs/ is not current: run 'make docs' with $cli_name $cli_version and commit the result"
+  exit 1
 fi
+quietly tfplugindocs validate --provider-name kasm
+echo "docs are current and valid ($cli_name $cli_version)"
