@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasm"
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmsim"
@@ -85,8 +86,15 @@ func setEnv(name, value string) {
 
 // PreCheck makes sure the tests have a Kasm server: the simulator, or the real server the
 // KASM_ variables name. A partial set of variables is a mistake worth failing loudly on.
+//
+// Like resource.Test, it skips the test unless TF_ACC is set. Every helper here that reaches
+// the server calls it first, so a test that prepares objects through the API before
+// resource.Test skips before it creates anything, rather than after.
 func PreCheck(t *testing.T) {
 	t.Helper()
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test skipped unless %s is set", resource.EnvTfAcc)
+	}
 	set := 0
 	for _, value := range []string{BaseURL(), APIKey(), APIKeySecret()} {
 		if value != "" {
@@ -155,6 +163,18 @@ func BaseURL() string {
 	return os.Getenv(serverVariables.baseURL)
 }
 
+// WebRoot is the base URL of the server under test as the provider normalizes it, the prefix
+// of the absolute URLs the provider builds.
+func WebRoot(t *testing.T) string {
+	t.Helper()
+	PreCheck(t)
+	base, err := kasm.ParseBaseURL(BaseURL())
+	if err != nil {
+		t.Fatalf("parsing %s: %v", serverVariables.baseURL, err)
+	}
+	return base.String()
+}
+
 // APIKey is the API key of the server under test, for tests that write an explicit provider block.
 func APIKey() string {
 	return os.Getenv(serverVariables.key)
@@ -177,4 +197,13 @@ func ProviderConfig(baseURL, key, secret string, extra ...string) string {
 	}
 	block.WriteString("}\n")
 	return block.String()
+}
+
+// RestrictedProviderConfig creates an API key on the shared simulator that holds only the given
+// permissions and returns a provider block that uses it, for the tests of what the provider
+// says when a permission is missing. It skips against a real server.
+func RestrictedProviderConfig(t *testing.T, perms ...kasmsim.Permission) string {
+	t.Helper()
+	key, secret := Simulator(t).CreateAPIKey(kasmsim.APIKeySpec{Name: RandomName("tf-acc-restricted"), Permissions: perms})
+	return ProviderConfig(BaseURL(), key, secret)
 }

@@ -44,7 +44,7 @@ data "kasm_groups" "all_users" {
 					statecheck.ExpectKnownValue("data.kasm_groups.named", tfjsonpath.New("id"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue("data.kasm_groups.named", tfjsonpath.New("groups"), knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
-							"id":          knownvalue.StringRegexp(regexp.MustCompile(hexIDPattern)),
+							"id":          knownvalue.StringRegexp(stateIDPattern),
 							"name":        knownvalue.StringExact(name),
 							"description": knownvalue.StringExact("Listed"),
 							"priority":    knownvalue.Int64Exact(700),
@@ -91,13 +91,13 @@ data "kasm_groups" "all_users" {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: testAccRestrictedProvider(t, kasmsim.PermGroupsView) + config,
+				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermGroupsView) + config,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.kasm_groups.all_users", tfjsonpath.New("groups"), knownvalue.ListSizeExact(0)),
 				},
 			},
 			{
-				Config:      testAccRestrictedProvider(t, kasmsim.PermUsersView) + config,
+				Config:      acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView) + config,
 				ExpectError: regexp.MustCompile(`(?s)Unable to Read Kasm Groups.*\(Groups\s+View\)`),
 			},
 		},

@@ -18,7 +18,6 @@ import (
 )
 
 func TestAccImageDataSource_byEachKey(t *testing.T) {
-	skipUnlessTFAcc(t)
 	images := listImagesForTest(t)
 	target := uniquelyNamedImage(t, images)
 	imageObject := func(id string) []statecheck.StateCheck {
@@ -42,8 +41,8 @@ func TestAccImageDataSource_byEachKey(t *testing.T) {
 			},
 			{
 				// A dashed id finds the same image and stays as written.
-				Config:            imageDataSourceConfig("id", dashedID(target.ID)),
-				ConfigStateChecks: imageObject(dashedID(target.ID)),
+				Config:            imageDataSourceConfig("id", acctest.DashedID(target.ID)),
+				ConfigStateChecks: imageObject(acctest.DashedID(target.ID)),
 			},
 			{
 				Config:            imageDataSourceConfig("name", target.Name),
@@ -58,7 +57,6 @@ func TestAccImageDataSource_byEachKey(t *testing.T) {
 }
 
 func TestAccImageDataSource_noMatch(t *testing.T) {
-	skipUnlessTFAcc(t)
 	images := listImagesForTest(t)
 	target := uniquelyNamedImage(t, images)
 	missingName := acctest.RandomName("No Such Image")
@@ -72,7 +70,7 @@ func TestAccImageDataSource_noMatch(t *testing.T) {
 		names = append(names, image.FriendlyName)
 	}
 	slices.SortFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
-	listed := wrappingTolerantPattern(fmt.Sprintf("with these friendly names: %q", names[0]))
+	listed := acctest.ExpectErrorText(fmt.Sprintf("with these friendly names: %q", names[0]))
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -80,7 +78,7 @@ func TestAccImageDataSource_noMatch(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      imageDataSourceConfig("friendly_name", missingName),
-				ExpectError: wrappingTolerantPattern(fmt.Sprintf("No Kasm image has the friendly name %q", missingName)),
+				ExpectError: acctest.ExpectErrorText(fmt.Sprintf("No Kasm image has the friendly name %q", missingName)),
 			},
 			{
 				Config:      imageDataSourceConfig("friendly_name", missingName),
@@ -89,20 +87,20 @@ func TestAccImageDataSource_noMatch(t *testing.T) {
 			{
 				// Names compare exactly, case included.
 				Config: imageDataSourceConfig("name", strings.ToUpper(target.Name)),
-				ExpectError: wrappingTolerantPattern(fmt.Sprintf("No Kasm image has the name %q (the comparison is exact and case-sensitive)",
+				ExpectError: acctest.ExpectErrorText(fmt.Sprintf("No Kasm image has the name %q (the comparison is exact and case-sensitive)",
 					strings.ToUpper(target.Name))),
 			},
 			{
 				Config:      imageDataSourceConfig("id", missingID),
-				ExpectError: wrappingTolerantPattern(fmt.Sprintf("No Kasm image has the id %q", missingID)),
+				ExpectError: acctest.ExpectErrorText(fmt.Sprintf("No Kasm image has the id %q", missingID)),
 			},
 		},
 	})
 }
 
 func TestAccImageDataSource_severalMatches(t *testing.T) {
-	skipUnlessTFAcc(t)
-	sim, _, providerBlock := startPrivateSimulator(t)
+	private := acctest.PrivateSimulator(t, kasmsim.Options{})
+	sim, providerBlock := private.Sim, private.ProviderConfig()
 	var ids []string
 	for _, image := range []kasmsim.ImageRecord{
 		{Name: "example/team-browser:1.0", FriendlyName: "Team Browser", Enabled: true},
@@ -123,17 +121,17 @@ func TestAccImageDataSource_severalMatches(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      providerBlock + imageDataSourceConfig("friendly_name", "Team Browser"),
-				ExpectError: wrappingTolerantPattern(`2 Kasm images have the friendly name "Team Browser"`),
+				ExpectError: acctest.ExpectErrorText(`2 Kasm images have the friendly name "Team Browser"`),
 			},
 			{
 				Config: providerBlock + imageDataSourceConfig("friendly_name", "Team Browser"),
-				ExpectError: wrappingTolerantPattern(fmt.Sprintf(
+				ExpectError: acctest.ExpectErrorText(fmt.Sprintf(
 					`"Team Browser" (name "example/team-browser:1.0", id %s), "Team Browser" (name "example/team-browser:2.0", id %s)`,
 					ids[0], ids[1])),
 			},
 			{
 				Config: providerBlock + imageDataSourceConfig("name", "example/shared:1.0"),
-				ExpectError: wrappingTolerantPattern(fmt.Sprintf(
+				ExpectError: acctest.ExpectErrorText(fmt.Sprintf(
 					`2 Kasm images have the name "example/shared:1.0", but the kasm_image data source needs exactly one: `+
 						`"Shared One" (name "example/shared:1.0", id %s), "Shared Two" (name "example/shared:1.0", id %s). `+
 						`Choose the image by id instead.`, ids[2], ids[3])),
@@ -170,11 +168,11 @@ data "kasm_image" "test" {
 			},
 			{
 				Config:      imageDataSourceConfig("friendly_name", ""),
-				ExpectError: wrappingTolerantPattern(`Attribute friendly_name string length must be at least 1`),
+				ExpectError: acctest.ExpectErrorText(`Attribute friendly_name string length must be at least 1`),
 			},
 			{
 				Config:      imageDataSourceConfig("id", "not-an-id"),
-				ExpectError: wrappingTolerantPattern(`Invalid Kasm Identifier`),
+				ExpectError: acctest.ExpectErrorText(`Invalid Kasm Identifier`),
 			},
 		},
 	})

@@ -16,7 +16,6 @@ import (
 )
 
 func TestAccImagesDataSource_listsEveryImage(t *testing.T) {
-	skipUnlessTFAcc(t)
 	expected := expectedImageList(t)
 
 	resource.Test(t, resource.TestCase{
@@ -134,8 +133,8 @@ func imageRecordCheck(record kasmsim.ImageRecord) knownvalue.Check {
 }
 
 func TestAccImagesDataSource_filters(t *testing.T) {
-	skipUnlessTFAcc(t)
-	sim, _, providerBlock := startPrivateSimulator(t)
+	private := acctest.PrivateSimulator(t, kasmsim.Options{})
+	sim, providerBlock := private.Sim, private.ProviderConfig()
 	limit := 3600
 	disabledID, err := sim.AddImage(kasmsim.ImageRecord{
 		Name:             "example/chrome-beta:2.0",
@@ -170,7 +169,7 @@ func TestAccImagesDataSource_filters(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      providerBlock + `data "kasm_images" "empty" { name = "" }`,
-				ExpectError: wrappingTolerantPattern(`Attribute name string length must be at least 1`),
+				ExpectError: acctest.ExpectErrorText(`Attribute name string length must be at least 1`),
 			},
 			{
 				Config: providerBlock + `

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"regexp"
 	"testing"
 
@@ -17,8 +16,7 @@ import (
 )
 
 func TestAccLoginURLDataSource_basic(t *testing.T) {
-	skipUnlessTFAcc(t)
-	user := createRandomKasmUser(t, acctest.Client(t), "tf-login-url")
+	user := acctest.CreateUser(t, "tf-login-url")
 	loginURL := loginURLPattern(t, user.ID)
 
 	resource.Test(t, resource.TestCase{
@@ -35,10 +33,10 @@ func TestAccLoginURLDataSource_basic(t *testing.T) {
 			},
 			{
 				// The dashed form of the id is accepted and kept as written; the link names the hex form.
-				Config: loginURLDataSourceConfig(dashedID(user.ID)),
+				Config: loginURLDataSourceConfig(acctest.DashedID(user.ID)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.kasm_login_url.test", tfjsonpath.New("user_id"),
-						knownvalue.StringExact(dashedID(user.ID))),
+						knownvalue.StringExact(acctest.DashedID(user.ID))),
 					statecheck.ExpectKnownValue("data.kasm_login_url.test", tfjsonpath.New("url"), knownvalue.StringRegexp(loginURL)),
 				},
 			},
@@ -61,20 +59,16 @@ func TestAccLoginURLDataSource_unknownUser(t *testing.T) {
 }
 
 func TestAccLoginURLDataSource_missingPermission(t *testing.T) {
-	skipUnlessTFAcc(t)
-	sim := acctest.Simulator(t)
-	user := createRandomKasmUser(t, acctest.Client(t), "tf-login-url-perm")
-	key, secret := sim.CreateAPIKey(kasmsim.APIKeySpec{
-		Name:        acctest.RandomName("tf-users-view-only"),
-		Permissions: []kasmsim.Permission{kasmsim.PermUsersView},
-	})
+	acctest.Simulator(t)
+	user := acctest.CreateUser(t, "tf-login-url-perm")
+	restricted := acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: explicitKasmProviderBlock(os.Getenv(acctest.EnvBaseURL), key, secret) + loginURLDataSourceConfig(user.ID),
+				Config: restricted + loginURLDataSourceConfig(user.ID),
 				ExpectError: regexp.MustCompile(`Unable to Read Kasm Login URL[\s\S]*The Kasm server refused the API key` +
 					`[\s\S]*\(Users\s+Auth\s+Session\)`),
 			},
@@ -95,7 +89,7 @@ data "kasm_login_url" "test" {
 // provider connects to, the user's hex id and a new session token.
 func loginURLPattern(t *testing.T, userID string) *regexp.Regexp {
 	t.Helper()
-	base, err := url.Parse(os.Getenv(acctest.EnvBaseURL))
+	base, err := url.Parse(acctest.BaseURL())
 	if err != nil || base.Host == "" {
 		t.Fatalf("the harness set an unusable %s: %v", acctest.EnvBaseURL, err)
 	}

@@ -17,9 +17,9 @@ import (
 // user and by user and image; the exact attribute set shows that no token or link is listed.
 // It runs unchanged against a real server.
 func TestAccSessionsDataSource(t *testing.T) {
-	alice := testAccSessionUser(t)
-	bob := testAccSessionUser(t)
-	imageID := testAccSessionImageID(t)
+	alice := acctest.CreateUser(t, "tf-acc-session")
+	bob := acctest.CreateUser(t, "tf-acc-session")
+	imageID := acctest.ImageID(t)
 	client := acctest.Client(t)
 	var sessions []*kasm.RequestKasmResponse
 	for _, user := range []*kasm.User{alice, bob} {
@@ -48,7 +48,7 @@ output "lists_both" {
     for id in [%[4]q, %[5]q] : contains([for s in data.kasm_sessions.all.sessions : s.id], id)
   ])
 }
-`, dashedID(alice.ID), bob.ID, dashedID(imageID), sessions[0].KasmID, sessions[1].KasmID)
+`, acctest.DashedID(alice.ID), bob.ID, acctest.DashedID(imageID), sessions[0].KasmID, sessions[1].KasmID)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -95,12 +95,12 @@ data "kasm_user" "test" {
 }
 `,
 				PlanOnly:    true,
-				ExpectError: testAccTextRegexp("Invalid Attribute Combination", "Exactly one of these attributes must be configured"),
+				ExpectError: acctest.ExpectErrorText("Invalid Attribute Combination", "Exactly one of these attributes must be configured"),
 			},
 			{
 				Config:      `data "kasm_user" "test" {}`,
 				PlanOnly:    true,
-				ExpectError: testAccTextRegexp("Missing Attribute Configuration", "Exactly one of these attributes must be configured"),
+				ExpectError: acctest.ExpectErrorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured"),
 			},
 			{
 				Config:      `data "kasm_user" "test" { id = "not-an-id" }`,
@@ -109,12 +109,12 @@ data "kasm_user" "test" {
 			},
 			{
 				Config:      `data "kasm_user" "test" { id = "0f0e0d0c0b0a49088706050403020100" }`,
-				ExpectError: testAccTextRegexp("Unable to Read Kasm User", "No Kasm user has the id 0f0e0d0c0b0a49088706050403020100"),
+				ExpectError: acctest.ExpectErrorText("Unable to Read Kasm User", "No Kasm user has the id 0f0e0d0c0b0a49088706050403020100"),
 			},
 			{
 				Config: fmt.Sprintf(`data "kasm_user" "test" { username = %q }`,
 					acctest.RandomName("tf-nobody")+"@example.com"),
-				ExpectError: testAccTextRegexp("Unable to Read Kasm User", "No Kasm user has the username"),
+				ExpectError: acctest.ExpectErrorText("Unable to Read Kasm User", "No Kasm user has the username"),
 			},
 		},
 	})

@@ -117,12 +117,12 @@ data "kasm_users" "administrators_group" {
 
 func TestAccUsersDataSource_anonymousUsers(t *testing.T) {
 	acctest.Simulator(t)
-	private := newUserTestSimulator(t)
-	session, err := private.client(t).RequestKasm(t.Context(), kasm.RequestKasmRequest{ImageID: kasmsim.ImageChromeID})
+	private := acctest.PrivateSimulator(t, kasmsim.Options{})
+	session, err := private.Client(t).RequestKasm(t.Context(), kasm.RequestKasmRequest{ImageID: kasmsim.ImageChromeID})
 	if err != nil {
 		t.Fatalf("requesting an anonymous session: %v", err)
 	}
-	config := private.providerBlock() + `
+	config := private.ProviderConfig() + `
 data "kasm_users" "default" {
   username_prefix = "anon_"
 }
@@ -151,12 +151,7 @@ data "kasm_users" "anonymous" {
 }
 
 func TestAccUsersDataSource_withoutGroupsView(t *testing.T) {
-	sim := acctest.Simulator(t)
-	key, secret := sim.CreateAPIKey(kasmsim.APIKeySpec{
-		Name:        acctest.RandomName("users-view-only"),
-		Permissions: []kasmsim.Permission{kasmsim.PermUsersView},
-	})
-	provider := acctest.ProviderConfig(acctest.BaseURL(), key, secret)
+	provider := acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -184,7 +179,7 @@ data "kasm_users" "members" {
   group_id = "68d557ac4cac42cca9f31c7c853de0f3"
 }
 `,
-				ExpectError: testAccTextRegexp("Unable to Read Kasm Users", "lacks the Groups View permission"),
+				ExpectError: acctest.ExpectErrorText("Unable to Read Kasm Users", "lacks the Groups View permission"),
 			},
 		},
 	})
@@ -210,12 +205,12 @@ func TestAccUsersDataSource_tenThousandUsers(t *testing.T) {
 // all, and a filtered few.
 func testAccUsersDataSourceScale(t *testing.T, seeded int) {
 	acctest.Simulator(t)
-	private := newUserTestSimulator(t)
+	private := acctest.PrivateSimulator(t, kasmsim.Options{})
 	prefix := acctest.RandomName("bulk")
-	if ids := private.sim.SeedUsers(seeded, prefix); len(ids) != seeded {
+	if ids := private.Sim.SeedUsers(seeded, prefix); len(ids) != seeded {
 		t.Fatalf("seeded %d users, want %d", len(ids), seeded)
 	}
-	total := len(private.sim.Users())
+	total := len(private.Sim.Users())
 	// <prefix><n/10 - 1> and the ten users <prefix><n/10 - 1>0 to <prefix><n/10 - 1>9.
 	filtered := fmt.Sprintf("%s%d", prefix, seeded/10-1)
 
@@ -223,7 +218,7 @@ func testAccUsersDataSourceScale(t *testing.T, seeded int) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: private.providerBlock() + fmt.Sprintf(`
+			Config: private.ProviderConfig() + fmt.Sprintf(`
 data "kasm_users" "all" {}
 
 data "kasm_users" "some" {

@@ -15,8 +15,7 @@ import (
 )
 
 func TestAccLoginURLEphemeralResource_basic(t *testing.T) {
-	skipUnlessTFAcc(t)
-	user := createRandomKasmUser(t, acctest.Client(t), "tf-login-url-eph")
+	user := acctest.CreateUser(t, "tf-login-url-eph")
 	loginURL := loginURLPattern(t, user.ID)
 
 	resource.Test(t, resource.TestCase{
@@ -25,11 +24,11 @@ func TestAccLoginURLEphemeralResource_basic(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: loginURLEphemeralConfig(dashedID(user.ID)),
+				Config: loginURLEphemeralConfig(acctest.DashedID(user.ID)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("url"), knownvalue.StringRegexp(loginURL)),
 					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("user_id"),
-						knownvalue.StringExact(dashedID(user.ID))),
+						knownvalue.StringExact(acctest.DashedID(user.ID))),
 					expectNoStateResourceOfType("kasm_login_url"),
 				},
 			},

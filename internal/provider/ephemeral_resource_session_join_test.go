@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,11 +19,9 @@ import (
 )
 
 func TestAccSessionJoinEphemeralResource_basic(t *testing.T) {
-	skipUnlessTFAcc(t)
-	client := acctest.Client(t)
-	owner := createRandomKasmUser(t, client, "tf-join-owner")
-	viewer := createRandomKasmUser(t, client, "tf-join-viewer")
-	kasmID, shareID := startRunningSharedSession(t, client, owner.ID, pickLaunchableImageID(t, client))
+	owner := acctest.CreateUser(t, "tf-join-owner")
+	viewer := acctest.CreateUser(t, "tf-join-viewer")
+	kasmID, shareID := startRunningSharedSession(t, acctest.Client(t), owner.ID, acctest.ImageID(t))
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -32,12 +29,12 @@ func TestAccSessionJoinEphemeralResource_basic(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: sessionJoinEphemeralConfig(shareID, dashedID(viewer.ID)),
+				Config: sessionJoinEphemeralConfig(shareID, acctest.DashedID(viewer.ID)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data"), sessionJoinResultCheck{
-						baseURL:  os.Getenv(acctest.EnvBaseURL),
+						baseURL:  acctest.BaseURL(),
 						shareID:  shareID,
-						userID:   dashedID(viewer.ID),
+						userID:   acctest.DashedID(viewer.ID),
 						viewerID: viewer.ID,
 						username: viewer.Username,
 						kasmID:   kasmID,
@@ -50,8 +47,7 @@ func TestAccSessionJoinEphemeralResource_basic(t *testing.T) {
 }
 
 func TestAccSessionJoinEphemeralResource_unknownShareID(t *testing.T) {
-	skipUnlessTFAcc(t)
-	viewer := createRandomKasmUser(t, acctest.Client(t), "tf-join-viewer")
+	viewer := acctest.CreateUser(t, "tf-join-viewer")
 	suffix := make([]byte, 4)
 	if _, err := rand.Read(suffix); err != nil {
 		t.Fatalf("reading random bytes: %v", err)
@@ -73,14 +69,13 @@ func TestAccSessionJoinEphemeralResource_unknownShareID(t *testing.T) {
 }
 
 func TestAccSessionJoinEphemeralResource_sharingDisabled(t *testing.T) {
-	skipUnlessTFAcc(t)
 	// A simulator of its own, because the setting changed below would affect every test.
-	sim, client, providerBlock := startPrivateSimulator(t)
-	owner := createRandomKasmUser(t, client, "tf-join-owner")
-	viewer := createRandomKasmUser(t, client, "tf-join-viewer")
-	_, shareID := startRunningSharedSession(t, client, owner.ID, kasmsim.ImageChromeID)
+	private := acctest.PrivateSimulator(t, kasmsim.Options{})
+	owner := private.CreateUser(t, "tf-join-owner")
+	viewer := private.CreateUser(t, "tf-join-viewer")
+	_, shareID := startRunningSharedSession(t, private.Client(t), owner.ID, kasmsim.ImageChromeID)
 	// An administrator turns sharing off after the session was shared.
-	if err := sim.SetGroupSetting(kasmsim.AllUsersGroupID, "allow_kasm_sharing", false); err != nil {
+	if err := private.Sim.SetGroupSetting(kasmsim.AllUsersGroupID, "allow_kasm_sharing", false); err != nil {
 		t.Fatalf("turning sharing off: %v", err)
 	}
 
@@ -90,22 +85,18 @@ func TestAccSessionJoinEphemeralResource_sharingDisabled(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{
 			{
-				Config:      providerBlock + sessionJoinEphemeralConfig(shareID, viewer.ID),
-				ExpectError: wrappingTolerantPattern("Sharing is not enabled for this Kasm"),
+				Config:      private.ProviderConfig() + sessionJoinEphemeralConfig(shareID, viewer.ID),
+				ExpectError: acctest.ExpectErrorText("Sharing is not enabled for this Kasm"),
 			},
 		},
 	})
 }
 
 func TestAccSessionJoinEphemeralResource_missingPermission(t *testing.T) {
-	skipUnlessTFAcc(t)
-	sim := acctest.Simulator(t)
-	viewer := createRandomKasmUser(t, acctest.Client(t), "tf-join-viewer")
+	acctest.Simulator(t)
+	viewer := acctest.CreateUser(t, "tf-join-viewer")
 	// Users Auth Session alone lets the key act for the viewer, but join_kasm also needs User.
-	key, secret := sim.CreateAPIKey(kasmsim.APIKeySpec{
-		Name:        acctest.RandomName("tf-no-user-permission"),
-		Permissions: []kasmsim.Permission{kasmsim.PermUsersAuthSession},
-	})
+	restricted := acctest.RestrictedProviderConfig(t, kasmsim.PermUsersAuthSession)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -113,7 +104,7 @@ func TestAccSessionJoinEphemeralResource_missingPermission(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{
 			{
-				Config: explicitKasmProviderBlock(os.Getenv(acctest.EnvBaseURL), key, secret) +
+				Config: restricted +
 					sessionJoinEphemeralConfig("30a09d61", viewer.ID),
 				ExpectError: regexp.MustCompile(`Unable to Open Kasm Session Join[\s\S]*The Kasm server refused the API key` +
 					`[\s\S]*\(User,\s+Users\s+Auth\s+Session\)`),
@@ -143,7 +134,7 @@ ephemeral "kasm_session_join" "test" {
   user_id  = "583035bb58194e5183b921223badc569"
 }
 `,
-				ExpectError: wrappingTolerantPattern("Attribute share_id string length must be at least 1"),
+				ExpectError: acctest.ExpectErrorText("Attribute share_id string length must be at least 1"),
 			},
 		},
 	})

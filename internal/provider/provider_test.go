@@ -112,15 +112,11 @@ func TestAccProvider_unreachableServer(t *testing.T) {
 }
 
 func TestAccProvider_keyWithoutPermission(t *testing.T) {
-	sim := acctest.Simulator(t)
-	key, secret := sim.CreateAPIKey(kasmsim.APIKeySpec{
-		Name:        acctest.RandomName("users-only"),
-		Permissions: []kasmsim.Permission{kasmsim.PermUsersView},
-	})
+	restricted := acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderConfig(acctest.BaseURL(), key, secret) + imagesQuery,
+			Config:      restricted + imagesQuery,
 			ExpectError: regexp.MustCompile(`(?s)Unable to Read Kasm Images.*permissions.*Images View`),
 		}},
 	})

@@ -93,7 +93,7 @@ func checkGroupImageInKasm(t *testing.T) statecheck.StateCheck {
 
 func TestAccGroupImage_basic(t *testing.T) {
 	groupName := acctest.RandomName("tf-acc-group")
-	images := testAccImageIDs(t, 2)
+	images := acctest.ImageIDs(t, 2)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -124,13 +124,13 @@ func TestAccGroupImage_basic(t *testing.T) {
 				ImportState:  true,
 				ImportStateIdFunc: func(state *terraform.State) (string, error) {
 					groupID := state.RootModule().Resources[testAccGroupAddress].Primary.ID
-					return dashedID(groupID) + "/" + dashedID(images[0]), nil
+					return acctest.DashedID(groupID) + "/" + acctest.DashedID(images[0]), nil
 				},
 				ImportStateVerify: true,
 			},
 			{
 				// The same image written dashed is not a different assignment.
-				Config: testAccGroupImageConfig(groupName, dashedID(images[0])),
+				Config: testAccGroupImageConfig(groupName, acctest.DashedID(images[0])),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccGroupImageAddress, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -161,8 +161,8 @@ func TestAccGroupImage_basic(t *testing.T) {
 }
 
 func TestAccGroupImage_dashedIDs(t *testing.T) {
-	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"))
-	image := testAccImageIDs(t, 1)[0]
+	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"), 500)
+	image := acctest.ImageIDs(t, 1)[0]
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -170,7 +170,7 @@ func TestAccGroupImage_dashedIDs(t *testing.T) {
 		CheckDestroy:             testAccCheckGroupImageDestroy(t),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccGroupImageLiteralConfig(dashedID(group.ID), dashedID(image)),
+				Config: testAccGroupImageLiteralConfig(acctest.DashedID(group.ID), acctest.DashedID(image)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -186,7 +186,7 @@ func TestAccGroupImage_dashedIDs(t *testing.T) {
 
 func TestAccGroupImage_drift(t *testing.T) {
 	groupName := acctest.RandomName("tf-acc-group")
-	image := testAccImageIDs(t, 1)[0]
+	image := acctest.ImageIDs(t, 1)[0]
 	config := testAccGroupImageConfig(groupName, image)
 	groupID := func() string {
 		group, err := testAccGroupByName(t.Context(), acctest.Client(t), groupName)
@@ -275,9 +275,9 @@ func TestAccGroupImage_imageDeleted(t *testing.T) {
 }
 
 func TestAccGroupImage_errors(t *testing.T) {
-	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"))
-	image := testAccImageIDs(t, 1)[0]
-	assignedGroup := testAccAPIGroup(t, acctest.RandomName("tf-acc-group-assigned"))
+	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"), 500)
+	image := acctest.ImageIDs(t, 1)[0]
+	assignedGroup := testAccAPIGroup(t, acctest.RandomName("tf-acc-group-assigned"), 500)
 	if err := acctest.Client(t).AddImagesGroup(t.Context(), assignedGroup.ID, image); err != nil {
 		t.Fatalf("assigning the image: %v", err)
 	}
@@ -290,16 +290,16 @@ func TestAccGroupImage_errors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: testAccGroupImageLiteralConfig(assignedGroup.ID, image),
-				ExpectError: regexp.MustCompile(`(?s)` + wrapped("is already assigned to the group "+assignedGroup.ID) + ".*" +
-					wrapped("terraform import <resource address> "+assignedGroup.ID+"/"+image)),
+				ExpectError: acctest.ExpectErrorText("is already assigned to the group "+assignedGroup.ID,
+					"terraform import <resource address> "+assignedGroup.ID+"/"+image),
 			},
 			{
 				Config:      testAccGroupImageLiteralConfig(group.ID, unknownID),
-				ExpectError: regexp.MustCompile(`(?s)image_id.*` + wrapped("No Kasm image has the id "+unknownID+".")),
+				ExpectError: acctest.ExpectErrorText("image_id", "No Kasm image has the id "+unknownID+"."),
 			},
 			{
 				Config:      testAccGroupImageLiteralConfig(unknownID, image),
-				ExpectError: regexp.MustCompile(`(?s)group_id.*` + wrapped("No Kasm group has the id "+unknownID+".")),
+				ExpectError: acctest.ExpectErrorText("group_id", "No Kasm group has the id "+unknownID+"."),
 			},
 			{
 				Config:        testAccGroupImageLiteralConfig(group.ID, image),
@@ -321,8 +321,8 @@ func TestAccGroupImage_errors(t *testing.T) {
 }
 
 func TestAccGroupImage_missingPermission(t *testing.T) {
-	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"))
-	image := testAccImageIDs(t, 1)[0]
+	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"), 500)
+	image := acctest.ImageIDs(t, 1)[0]
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -330,7 +330,7 @@ func TestAccGroupImage_missingPermission(t *testing.T) {
 		CheckDestroy:             testAccCheckGroupImageDestroy(t),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccRestrictedProvider(t, kasmsim.PermGroupsView, kasmsim.PermImagesView) +
+				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermGroupsView, kasmsim.PermImagesView) +
 					testAccGroupImageLiteralConfig(group.ID, image),
 				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm Group Image.*\(Groups\s+Modify,`),
 			},
@@ -349,7 +349,7 @@ func TestAccGroupImage_authorizesLaunch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("adding an image: %v", err)
 	}
-	user := testAccAPIUser(t)
+	user := acctest.CreateUser(t, "tf-acc-user")
 	notAuthorized := func() error {
 		session, err := acctest.Client(t).RequestKasm(t.Context(), kasm.RequestKasmRequest{UserID: user.ID, ImageID: image})
 		switch {

@@ -56,15 +56,6 @@ func testAccIsMember(ctx context.Context, client *kasm.Client, groupID, userID s
 	return slices.ContainsFunc(user.Groups, func(g kasm.GroupRef) bool { return g.ID == kasmNormalize(groupID) }), nil
 }
 
-// kasmNormalize writes an id as 32 hex characters, failing loudly on a malformed one.
-func kasmNormalize(id string) string {
-	normalized, err := kasm.NormalizeID(id)
-	if err != nil {
-		panic(fmt.Sprintf("malformed id %q in a test", id))
-	}
-	return normalized
-}
-
 // testAccCheckMembershipDestroy accepts only memberships the API no longer shows.
 func testAccCheckMembershipDestroy(t *testing.T) resource.TestCheckFunc {
 	return func(state *terraform.State) error {
@@ -115,7 +106,7 @@ func checkNotMember(t *testing.T, userID string) statecheck.StateCheck {
 
 func TestAccGroupMembership_basic(t *testing.T) {
 	groupName := acctest.RandomName("tf-acc-group")
-	first, second := testAccAPIUser(t), testAccAPIUser(t)
+	first, second := acctest.CreateUser(t, "tf-acc-user"), acctest.CreateUser(t, "tf-acc-user")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -146,13 +137,13 @@ func TestAccGroupMembership_basic(t *testing.T) {
 				ImportState:  true,
 				ImportStateIdFunc: func(state *terraform.State) (string, error) {
 					groupID := state.RootModule().Resources[testAccGroupAddress].Primary.ID
-					return dashedID(groupID) + "/" + dashedID(first.ID), nil
+					return acctest.DashedID(groupID) + "/" + acctest.DashedID(first.ID), nil
 				},
 				ImportStateVerify: true,
 			},
 			{
 				// The same user written dashed is not a different membership.
-				Config: testAccMembershipConfig(groupName, dashedID(first.ID)),
+				Config: testAccMembershipConfig(groupName, acctest.DashedID(first.ID)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccMembershipAddress, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -177,8 +168,8 @@ func TestAccGroupMembership_basic(t *testing.T) {
 }
 
 func TestAccGroupMembership_dashedIDs(t *testing.T) {
-	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"))
-	user := testAccAPIUser(t)
+	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"), 500)
+	user := acctest.CreateUser(t, "tf-acc-user")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -186,14 +177,14 @@ func TestAccGroupMembership_dashedIDs(t *testing.T) {
 		CheckDestroy:             testAccCheckMembershipDestroy(t),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccMembershipLiteralConfig(dashedID(group.ID), dashedID(user.ID)),
+				Config: testAccMembershipLiteralConfig(acctest.DashedID(group.ID), acctest.DashedID(user.ID)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccMembershipAddress, tfjsonpath.New("id"), knownvalue.StringExact(group.ID+"/"+user.ID)),
-					statecheck.ExpectKnownValue(testAccMembershipAddress, tfjsonpath.New("user_id"), knownvalue.StringExact(dashedID(user.ID))),
+					statecheck.ExpectKnownValue(testAccMembershipAddress, tfjsonpath.New("user_id"), knownvalue.StringExact(acctest.DashedID(user.ID))),
 					checkMembershipInKasm(t),
 				},
 			},
@@ -203,7 +194,7 @@ func TestAccGroupMembership_dashedIDs(t *testing.T) {
 
 func TestAccGroupMembership_drift(t *testing.T) {
 	groupName := acctest.RandomName("tf-acc-group")
-	user := testAccAPIUser(t)
+	user := acctest.CreateUser(t, "tf-acc-user")
 	config := testAccMembershipConfig(groupName, user.ID)
 	groupID := func() string {
 		group, err := testAccGroupByName(t.Context(), acctest.Client(t), groupName)
@@ -268,8 +259,8 @@ func TestAccGroupMembership_drift(t *testing.T) {
 }
 
 func TestAccGroupMembership_errors(t *testing.T) {
-	user := testAccAPIUser(t)
-	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"))
+	user := acctest.CreateUser(t, "tf-acc-user")
+	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"), 500)
 	const unknownID = "0000000000000000000000000000abcd"
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -280,17 +271,17 @@ func TestAccGroupMembership_errors(t *testing.T) {
 			{
 				// Kasm put the user in All Users itself; the resource refuses to adopt it.
 				Config: testAccMembershipLiteralConfig("68d557ac4cac42cca9f31c7c853de0f3", user.ID),
-				ExpectError: regexp.MustCompile(`(?s)is already a member of the group.*` +
-					wrapped("Kasm adds every user to the All Users group itself") + ".*" +
-					wrapped("terraform import <resource address> 68d557ac4cac42cca9f31c7c853de0f3/"+user.ID)),
+				ExpectError: acctest.ExpectErrorText("is already a member of the group",
+					"Kasm adds every user to the All Users group itself",
+					"terraform import <resource address> 68d557ac4cac42cca9f31c7c853de0f3/"+user.ID),
 			},
 			{
 				Config:      testAccMembershipLiteralConfig(group.ID, unknownID),
-				ExpectError: regexp.MustCompile(`(?s)user_id.*` + wrapped("No Kasm user has the id "+unknownID+".")),
+				ExpectError: acctest.ExpectErrorText("user_id", "No Kasm user has the id "+unknownID+"."),
 			},
 			{
 				Config:      testAccMembershipLiteralConfig(unknownID, user.ID),
-				ExpectError: regexp.MustCompile(`(?s)group_id.*` + wrapped("No Kasm group has the id "+unknownID+".")),
+				ExpectError: acctest.ExpectErrorText("group_id", "No Kasm group has the id "+unknownID+"."),
 			},
 			{
 				Config:      testAccMembershipLiteralConfig(group.ID, "not-a-user-id"),
@@ -331,8 +322,8 @@ func TestAccGroupMembership_errors(t *testing.T) {
 }
 
 func TestAccGroupMembership_missingPermission(t *testing.T) {
-	user := testAccAPIUser(t)
-	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"))
+	user := acctest.CreateUser(t, "tf-acc-user")
+	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-group"), 500)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -340,19 +331,19 @@ func TestAccGroupMembership_missingPermission(t *testing.T) {
 		CheckDestroy:             testAccCheckMembershipDestroy(t),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccRestrictedProvider(t, kasmsim.PermUsersView) +
+				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView) +
 					testAccMembershipLiteralConfig(group.ID, user.ID),
 				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm Group Membership.*\(Groups\s+Modify,`),
 			},
 			{
 				// The Administrators group is a system group: Groups Modify is not enough.
-				Config: testAccRestrictedProvider(t, kasmsim.PermUsersView, kasmsim.PermGroupsModify) +
+				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView, kasmsim.PermGroupsModify) +
 					testAccMembershipLiteralConfig(kasmsim.AdministratorsGroupID, user.ID),
 				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm Group Membership.*Groups\s+Modify\s+System`),
 			},
 			{
 				// Reading a membership takes Users View.
-				Config: testAccRestrictedProvider(t, kasmsim.PermGroupsModify) +
+				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermGroupsModify) +
 					testAccMembershipLiteralConfig(group.ID, user.ID),
 				ResourceName:  testAccMembershipAddress,
 				ImportState:   true,

@@ -86,7 +86,7 @@ func TestAccGroup_basic(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccGroupAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(hexIDPattern))),
+					statecheck.ExpectKnownValue(testAccGroupAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(stateIDPattern)),
 					statecheck.ExpectKnownValue(testAccGroupAddress, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(testAccGroupAddress, tfjsonpath.New("description"), knownvalue.StringExact("Engineering")),
 					statecheck.ExpectKnownValue(testAccGroupAddress, tfjsonpath.New("priority"), knownvalue.Int64Exact(100)),
@@ -138,7 +138,7 @@ func TestAccGroup_basic(t *testing.T) {
 				ResourceName: testAccGroupAddress,
 				ImportState:  true,
 				ImportStateIdFunc: func(state *terraform.State) (string, error) {
-					return dashedID(state.RootModule().Resources[testAccGroupAddress].Primary.ID), nil
+					return acctest.DashedID(state.RootModule().Resources[testAccGroupAddress].Primary.ID), nil
 				},
 				ImportStateVerify: true,
 			},
@@ -215,7 +215,7 @@ func TestAccGroup_drift(t *testing.T) {
 
 func TestAccGroup_forceDelete(t *testing.T) {
 	name := acctest.RandomName("tf-acc-group")
-	user := testAccAPIUser(t)
+	user := acctest.CreateUser(t, "tf-acc-user")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -284,7 +284,7 @@ func TestAccGroup_systemGroups(t *testing.T) {
 				Config:        testAccGroupConfig(acctest.RandomName("tf-acc-group"), 10),
 				ResourceName:  testAccGroupAddress,
 				ImportState:   true,
-				ImportStateId: dashedID("68d557ac4cac42cca9f31c7c853de0f3"),
+				ImportStateId: acctest.DashedID("68d557ac4cac42cca9f31c7c853de0f3"),
 				ExpectError:   regexp.MustCompile(`(?s)"All Users" is a system group`),
 			},
 		},
@@ -334,7 +334,7 @@ func TestAccGroup_protected(t *testing.T) {
 }
 
 func TestAccGroup_errors(t *testing.T) {
-	taken := testAccAPIGroup(t, acctest.RandomName("tf-acc-group-taken"))
+	taken := testAccAPIGroup(t, acctest.RandomName("tf-acc-group-taken"), 500)
 	own := acctest.RandomName("tf-acc-group")
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -388,14 +388,14 @@ func TestAccGroup_errors(t *testing.T) {
 			},
 			{
 				Config:      testAccGroupConfig(taken.Name, 10),
-				ExpectError: regexp.MustCompile(`(?s)name.*` + wrapped(`Another Kasm group is already named "`+taken.Name+`".`)),
+				ExpectError: acctest.ExpectErrorText("name", `Another Kasm group is already named "`+taken.Name+`".`),
 			},
 		},
 	})
 }
 
 func TestAccGroup_missingPermission(t *testing.T) {
-	provider := testAccRestrictedProvider(t, kasmsim.PermGroupsView)
+	provider := acctest.RestrictedProviderConfig(t, kasmsim.PermGroupsView)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

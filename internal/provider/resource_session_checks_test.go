@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"time"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -110,19 +109,6 @@ func (c connectURLComparer) CompareValues(values ...any) error {
 	return nil
 }
 
-// sessionAttributes returns the attributes of kasm_session.test in the state.
-func sessionAttributes(state *tfjson.State) (map[string]any, error) {
-	if state == nil || state.Values == nil || state.Values.RootModule == nil {
-		return nil, fmt.Errorf("no state")
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == sessionAddress {
-			return r.AttributeValues, nil
-		}
-	}
-	return nil, fmt.Errorf("%s is not in the state", sessionAddress)
-}
-
 // sessionTokenIsCurrent checks that the state's session_token is the token the simulator holds
 // for the session now, that is, the one the last get_kasm_status issued.
 type sessionTokenIsCurrent struct {
@@ -130,7 +116,7 @@ type sessionTokenIsCurrent struct {
 }
 
 func (c sessionTokenIsCurrent) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	attrs, err := sessionAttributes(req.State)
+	attrs, err := resourceAttributes(req.State, sessionAddress)
 	if err != nil {
 		resp.Error = err
 		return
@@ -156,7 +142,7 @@ type onlySessionOfUser struct {
 }
 
 func (c onlySessionOfUser) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	attrs, err := sessionAttributes(req.State)
+	attrs, err := resourceAttributes(req.State, sessionAddress)
 	if err != nil {
 		resp.Error = err
 		return

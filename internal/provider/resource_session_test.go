@@ -1,17 +1,13 @@
 package provider_test
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
-	"net/http/httptest"
-	"os"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -29,10 +25,6 @@ import (
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmtypes"
 )
 
-// envTestImageID names the image the session tests launch on a real server; without it they
-// use the first enabled image get_images lists.
-const envTestImageID = "KASM_TEST_IMAGE_ID"
-
 const sessionAddress = "kasm_session.test"
 
 var rfc3339UTC = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
@@ -40,9 +32,9 @@ var rfc3339UTC = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`)
 // TestAccSession_lifecycle runs the whole life of a session: create, no drift, keepalive,
 // import, destroy. It runs unchanged against a real server.
 func TestAccSession_lifecycle(t *testing.T) {
-	user := testAccSessionUser(t)
-	imageID := testAccSessionImageID(t)
-	baseURL := testAccBaseURL(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
+	imageID := acctest.ImageID(t)
+	baseURL := acctest.WebRoot(t)
 
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	var expirationAtCreate string
@@ -117,7 +109,7 @@ func TestAccSession_lifecycle(t *testing.T) {
 				ImportState:       true,
 				ImportStateVerify: true,
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {
-					return dashedID(s.RootModule().Resources[sessionAddress].Primary.ID), nil
+					return acctest.DashedID(s.RootModule().Resources[sessionAddress].Primary.ID), nil
 				},
 				ImportStateVerifyIgnore: []string{"session_token", "kasm_url", "connect_url", "keepalive_triggers"},
 			},
@@ -128,7 +120,7 @@ func TestAccSession_lifecycle(t *testing.T) {
 // TestAccSession_anonymousWithLaunchURL starts a session without a user (Kasm creates an
 // anonymous one), with the inputs Kasm cannot report back and a dashed image id.
 func TestAccSession_anonymousWithLaunchURL(t *testing.T) {
-	imageID := testAccSessionImageID(t)
+	imageID := acctest.ImageID(t)
 	config := func(launchURL string) string {
 		return fmt.Sprintf(`
 resource "kasm_session" "test" {
@@ -138,7 +130,7 @@ resource "kasm_session" "test" {
     GREETING = "hello"
   }
 }
-`, dashedID(imageID), launchURL)
+`, acctest.DashedID(imageID), launchURL)
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -154,7 +146,7 @@ resource "kasm_session" "test" {
 					statecheck.ExpectKnownValue(sessionAddress, tfjsonpath.New("username"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^anon`))),
 					// The dashed id in the configuration is kept: it names the same image.
-					statecheck.ExpectKnownValue(sessionAddress, tfjsonpath.New("image_id"), knownvalue.StringExact(dashedID(imageID))),
+					statecheck.ExpectKnownValue(sessionAddress, tfjsonpath.New("image_id"), knownvalue.StringExact(acctest.DashedID(imageID))),
 					statecheck.ExpectKnownValue(sessionAddress, tfjsonpath.New("status"), knownvalue.StringExact("running")),
 				},
 			},
@@ -190,8 +182,8 @@ resource "kasm_session" "test" {
 // with a configuration that sets launch_url and environment. Kasm cannot report them, so the
 // import leaves them null, and the next apply records them without replacing the session.
 func TestAccSession_importRecordsUnreportedInputs(t *testing.T) {
-	user := testAccSessionUser(t)
-	imageID := testAccSessionImageID(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
+	imageID := acctest.ImageID(t)
 	started, err := acctest.Client(t).RequestKasm(t.Context(), kasm.RequestKasmRequest{
 		UserID: user.ID, ImageID: imageID, KasmURL: "https://example.com/start",
 		Environment: map[string]string{"GREETING": "hello"},
@@ -249,8 +241,8 @@ resource "kasm_session" "test" {
 // deleting (leaves the state), destroyed (recreated), expired (leaves the state).
 func TestAccSession_outOfBandChanges(t *testing.T) {
 	sim := acctest.Simulator(t)
-	user := testAccSessionUser(t)
-	imageID := testAccSessionImageID(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
+	imageID := acctest.ImageID(t)
 
 	var kasmID string
 	firstID := statecheck.CompareValue(compare.ValuesDiffer())
@@ -328,8 +320,8 @@ func TestAccSession_outOfBandChanges(t *testing.T) {
 // provider adopts the session the request started instead of leaking it or starting another.
 func TestAccSession_lostRequestAnswer(t *testing.T) {
 	sim := acctest.Simulator(t)
-	user := testAccSessionUser(t)
-	imageID := testAccSessionImageID(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
+	imageID := acctest.ImageID(t)
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -357,7 +349,7 @@ func TestAccSession_lostRequestAnswer(t *testing.T) {
 // session cannot be identified, and the error says what may exist and how to find it.
 func TestAccSession_lostRequestAnswerAnonymous(t *testing.T) {
 	sim := acctest.Simulator(t)
-	imageID := testAccSessionImageID(t)
+	imageID := acctest.ImageID(t)
 	before := anonymousSessions(sim)
 	t.Cleanup(func() {
 		for _, k := range anonymousSessions(sim) {
@@ -380,7 +372,7 @@ resource "kasm_session" "test" {
   image_id = %[1]q
 }
 `, imageID),
-				ExpectError: wordsRegexp(`new anonymous user may have been started at about .* Without user_id`),
+				ExpectError: acctest.ExpectErrorText("new anonymous user may have been started at about", "Without user_id"),
 			},
 		},
 	})
@@ -393,17 +385,15 @@ resource "kasm_session" "test" {
 // timeout of two seconds, on a simulator of its own: the create fails and leaves nothing behind.
 func TestAccSession_createTimeoutCleansUp(t *testing.T) {
 	acctest.Simulator(t)
-	sim := kasmsim.New(kasmsim.Options{SessionTiming: kasmsim.SessionTiming{Starting: time.Hour}})
-	server := httptest.NewServer(sim)
-	t.Cleanup(server.Close)
-	key, secret := sim.AdminKey()
+	private := acctest.PrivateSimulator(t, kasmsim.Options{SessionTiming: kasmsim.SessionTiming{Starting: time.Hour}})
+	sim := private.Sim
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: testAccProviderBlock(server.URL, key, secret) + fmt.Sprintf(`
+				Config: private.ProviderConfig() + fmt.Sprintf(`
 resource "kasm_session" "test" {
   image_id = %[1]q
 
@@ -412,7 +402,7 @@ resource "kasm_session" "test" {
   }
 }
 `, kasmsim.ImageChromeID),
-				ExpectError: wordsRegexp(`did not start within the create timeout \(2s\). The provider destroyed the session again, so nothing is left behind`),
+				ExpectError: acctest.ExpectErrorText("did not start within the create timeout (2s). The provider destroyed the session again, so nothing is left behind"),
 			},
 		},
 	})
@@ -435,14 +425,12 @@ resource "kasm_session" "test" {
 func TestAccSession_documentedStatusShape(t *testing.T) {
 	acctest.Simulator(t)
 	const stage = 100 * time.Millisecond
-	sim := kasmsim.New(kasmsim.Options{
+	private := acctest.PrivateSimulator(t, kasmsim.Options{
 		Autoscale:             true,
 		DocumentedStatusShape: true,
 		SessionTiming:         kasmsim.SessionTiming{Requested: stage, Provisioning: stage, Assigned: stage, Starting: stage},
 	})
-	server := httptest.NewServer(sim)
-	t.Cleanup(server.Close)
-	key, secret := sim.AdminKey()
+	sim := private.Sim
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -455,7 +443,7 @@ func TestAccSession_documentedStatusShape(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: testAccProviderBlock(server.URL, key, secret) + fmt.Sprintf(`
+				Config: private.ProviderConfig() + fmt.Sprintf(`
 resource "kasm_session" "test" {
   image_id = %[1]q
 }
@@ -474,7 +462,7 @@ resource "kasm_session" "test" {
 // the session and reports "Failed to create Share ID"; the provider destroys it and fails.
 func TestAccSession_sharingRefused(t *testing.T) {
 	sim := acctest.Simulator(t)
-	user := testAccSessionUser(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
 	group := testAccSessionGroup(t, user.ID)
 	mustSucceed(t, sim.SetGroupSetting(group, "allow_kasm_sharing", false))
 
@@ -489,8 +477,9 @@ resource "kasm_session" "test" {
   image_id       = %[2]q
   enable_sharing = true
 }
-`, user.ID, testAccSessionImageID(t)),
-				ExpectError: wordsRegexp(`could not enable sharing: sharing is disabled for the user's groups \(group setting allow_kasm_sharing\).*The provider destroyed the session again`),
+`, user.ID, acctest.ImageID(t)),
+				ExpectError: acctest.ExpectErrorText("could not enable sharing: sharing is disabled for the user's groups (group setting allow_kasm_sharing)",
+					"The provider destroyed the session again"),
 			},
 		},
 	})
@@ -501,7 +490,7 @@ resource "kasm_session" "test" {
 
 // TestAccSession_sharing starts a shared session where sharing is allowed.
 func TestAccSession_sharing(t *testing.T) {
-	user := testAccSessionUser(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -515,7 +504,7 @@ resource "kasm_session" "test" {
   image_id       = %[2]q
   enable_sharing = true
 }
-`, user.ID, testAccSessionImageID(t)),
+`, user.ID, acctest.ImageID(t)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(sessionAddress, tfjsonpath.New("share_id"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{8}$`))),
@@ -535,9 +524,9 @@ resource "kasm_session" "test" {
 // the apply succeeds, and the expiry stays where it was.
 func TestAccSession_keepaliveDeclined(t *testing.T) {
 	sim := acctest.Simulator(t)
-	user := testAccSessionUser(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
 	group := testAccSessionGroup(t, user.ID)
-	imageID := testAccSessionImageID(t)
+	imageID := acctest.ImageID(t)
 	sameExpiration := statecheck.CompareValue(compare.ValuesSame())
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -569,7 +558,7 @@ func TestAccSession_keepaliveDeclined(t *testing.T) {
 
 // TestAccSession_errors covers the requests Kasm refuses.
 func TestAccSession_errors(t *testing.T) {
-	user := testAccSessionUser(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -577,11 +566,11 @@ func TestAccSession_errors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      testAccSessionConfig(user.ID, randomID(t), "1"),
-				ExpectError: wordsRegexp(`Kasm does not know the image`),
+				ExpectError: acctest.ExpectErrorText("Kasm does not know the image"),
 			},
 			{
-				Config:      testAccSessionConfig(randomID(t), testAccSessionImageID(t), "1"),
-				ExpectError: wordsRegexp(`No Kasm user has this id`),
+				Config:      testAccSessionConfig(randomID(t), acctest.ImageID(t), "1"),
+				ExpectError: acctest.ExpectErrorText("No Kasm user has this id"),
 			},
 			{
 				Config: `
@@ -589,7 +578,7 @@ resource "kasm_session" "test" {
   image_id = "not-an-id"
 }
 `,
-				ExpectError: wordsRegexp(`image_id must be a Kasm id`),
+				ExpectError: acctest.ExpectErrorText("image_id must be a Kasm id"),
 			},
 			{
 				Config: `
@@ -599,7 +588,7 @@ resource "kasm_session" "test" {
   }
 }
 `,
-				ExpectError: wordsRegexp(`must be an environment variable name`),
+				ExpectError: acctest.ExpectErrorText("must be an environment variable name"),
 			},
 		},
 	})
@@ -610,8 +599,8 @@ resource "kasm_session" "test" {
 // permission.
 func TestAccSession_refusedBySimulator(t *testing.T) {
 	sim := acctest.Simulator(t)
-	user := testAccSessionUser(t)
-	limited := testAccSessionUser(t)
+	user := acctest.CreateUser(t, "tf-acc-session")
+	limited := acctest.CreateUser(t, "tf-acc-session")
 	group := testAccSessionGroup(t, limited.ID)
 	mustSucceed(t, sim.SetGroupSetting(group, "max_kasms_per_user", 0))
 	unassigned, err := sim.AddImage(kasmsim.ImageRecord{
@@ -620,7 +609,7 @@ func TestAccSession_refusedBySimulator(t *testing.T) {
 	mustSucceed(t, err)
 
 	permissions := slices.DeleteFunc(kasmsim.AllPermissions(), func(p kasmsim.Permission) bool { return p == kasmsim.PermUser })
-	key, secret := sim.CreateAPIKey(kasmsim.APIKeySpec{Name: acctest.RandomName("no-user"), Permissions: permissions})
+	restricted := acctest.RestrictedProviderConfig(t, permissions...)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -628,16 +617,16 @@ func TestAccSession_refusedBySimulator(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      testAccSessionConfig(user.ID, unassigned, "1"),
-				ExpectError: wordsRegexp(`The image is not assigned to any group of the session's user`),
+				ExpectError: acctest.ExpectErrorText("The image is not assigned to any group of the session's user"),
 			},
 			{
-				Config:      testAccSessionConfig(limited.ID, testAccSessionImageID(t), "1"),
-				ExpectError: wordsRegexp(`as many sessions as the group setting max_kasms_per_user allows`),
+				Config:      testAccSessionConfig(limited.ID, acctest.ImageID(t), "1"),
+				ExpectError: acctest.ExpectErrorText("as many sessions as the group setting max_kasms_per_user allows"),
 			},
 			{
-				Config: testAccProviderBlock(os.Getenv(acctest.EnvBaseURL), key, secret) +
-					testAccSessionConfig(user.ID, testAccSessionImageID(t), "1"),
-				ExpectError: wordsRegexp(`permissions this operation needs \(User, Users Auth Session\)`),
+				Config: restricted +
+					testAccSessionConfig(user.ID, acctest.ImageID(t), "1"),
+				ExpectError: acctest.ExpectErrorText("permissions this operation needs (User, Users Auth Session)"),
 			},
 		},
 	})
@@ -659,93 +648,15 @@ resource "kasm_session" "test" {
 `, userID, imageID, round)
 }
 
-// testAccProviderBlock configures the provider explicitly, for a server or key other than the
-// harness's.
-func testAccProviderBlock(baseURL, key, secret string) string {
-	return fmt.Sprintf(`
-provider "kasm" {
-  base_url       = %[1]q
-  api_key        = %[2]q
-  api_key_secret = %[3]q
-}
-`, baseURL, key, secret)
-}
-
-// testAccSessionUser creates a user for the test, deleted (with any sessions left) afterwards.
-func testAccSessionUser(t *testing.T) *kasm.User {
-	t.Helper()
-	client := acctest.Client(t)
-	user, err := client.CreateUser(t.Context(), kasm.CreateUserRequest{
-		Username: acctest.RandomName("tf-acc-session") + "@example.com",
-	})
-	if err != nil {
-		t.Fatalf("creating the test user: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := client.DeleteUser(context.WithoutCancel(t.Context()), user.ID, true); err != nil &&
-			!errors.Is(err, kasm.ErrNotFound) {
-			t.Errorf("deleting the test user: %v", err)
-		}
-	})
-	return user
-}
-
 // testAccSessionGroup creates a group with the user in it that wins over All Users, so that the
 // test can change group settings for this user alone. It returns the group id.
 func testAccSessionGroup(t *testing.T, userID string) string {
 	t.Helper()
-	client := acctest.Client(t)
 	priority, err := rand.Int(rand.Reader, big.NewInt(800))
 	mustSucceed(t, err)
-	group, err := client.CreateGroup(t.Context(), kasm.CreateGroupRequest{
-		Name: acctest.RandomName("tf-acc-session"), Priority: 100 + int(priority.Int64()),
-	})
-	if err != nil {
-		t.Fatalf("creating the test group: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := client.DeleteGroup(context.WithoutCancel(t.Context()), group.ID, true); err != nil &&
-			!errors.Is(err, kasm.ErrNotFound) {
-			t.Errorf("deleting the test group: %v", err)
-		}
-	})
-	mustSucceed(t, client.AddUserGroup(t.Context(), userID, group.ID))
+	group := testAccAPIGroup(t, acctest.RandomName("tf-acc-session"), 100+int(priority.Int64()))
+	mustSucceed(t, acctest.Client(t).AddUserGroup(t.Context(), userID, group.ID))
 	return group.ID
-}
-
-// testAccSessionImageID is the image the tests launch: KASM_TEST_IMAGE_ID, or else the first
-// enabled and available image.
-func testAccSessionImageID(t *testing.T) string {
-	t.Helper()
-	if id := os.Getenv(envTestImageID); id != "" {
-		normalized, err := kasm.NormalizeID(id)
-		if err != nil {
-			t.Fatalf("%s is not a Kasm id: %v", envTestImageID, err)
-		}
-		return normalized
-	}
-	images, err := acctest.Client(t).GetImages(t.Context())
-	if err != nil {
-		t.Fatalf("listing images: %v", err)
-	}
-	for _, image := range images {
-		if image.Enabled && image.Available {
-			return image.ID
-		}
-	}
-	t.Fatalf("the server has no enabled image to launch; set %s", envTestImageID)
-	return ""
-}
-
-// testAccBaseURL is the web root the provider under test uses.
-func testAccBaseURL(t *testing.T) string {
-	t.Helper()
-	acctest.PreCheck(t)
-	base, err := kasm.ParseBaseURL(os.Getenv(acctest.EnvBaseURL))
-	if err != nil {
-		t.Fatalf("parsing %s: %v", acctest.EnvBaseURL, err)
-	}
-	return base.String()
 }
 
 // testAccCheckSessionDestroyed checks through the API that every session in the state is gone:
@@ -758,20 +669,18 @@ func testAccCheckSessionDestroyed(t *testing.T) resource.TestCheckFunc {
 		if err != nil {
 			return fmt.Errorf("listing sessions: %w", err)
 		}
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "kasm_session" {
-				continue
-			}
-			_, err := client.GetKasmStatus(ctx, rs.Primary.ID, rs.Primary.Attributes["user_id"], true)
+		for _, attrs := range resourcesOfType(s, "kasm_session") {
+			id := attrs["id"]
+			_, err := client.GetKasmStatus(ctx, id, attrs["user_id"], true)
 			switch {
 			case err == nil:
-				return fmt.Errorf("session %s: get_kasm_status still answers for it", rs.Primary.ID)
+				return fmt.Errorf("session %s: get_kasm_status still answers for it", id)
 			case !errors.Is(err, kasm.ErrNotFound):
-				return fmt.Errorf("session %s: get_kasm_status should answer not found: %w", rs.Primary.ID, err)
+				return fmt.Errorf("session %s: get_kasm_status should answer not found: %w", id, err)
 			}
 			for _, k := range kasms {
-				if kasmtypes.SameID(k.ID, rs.Primary.ID) {
-					return fmt.Errorf("session %s is still listed (status %s)", rs.Primary.ID, k.OperationalStatus)
+				if kasmtypes.SameID(k.ID, id) {
+					return fmt.Errorf("session %s is still listed (status %s)", id, k.OperationalStatus)
 				}
 			}
 		}
@@ -815,18 +724,4 @@ func randomID(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return hex.EncodeToString(b)
-}
-
-// dashedID returns a hex id in the dashed UUID form.
-func dashedID(id string) string {
-	if len(id) != 32 {
-		return id
-	}
-	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
-}
-
-// wordsRegexp matches text that the CLI may have wrapped across lines: every space in pattern
-// matches any run of white space, and "." matches line breaks too.
-func wordsRegexp(pattern string) *regexp.Regexp {
-	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
 }

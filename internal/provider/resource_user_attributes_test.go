@@ -97,8 +97,8 @@ func checkUserAttributesInKasm(t *testing.T) statecheck.StateCheck {
 }
 
 func TestAccUserAttributes_basic(t *testing.T) {
-	user := testAccAPIUser(t)
-	images := testAccImageIDs(t, 2)
+	user := acctest.CreateUser(t, "tf-acc-user")
+	images := acctest.ImageIDs(t, 2)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -177,7 +177,7 @@ func TestAccUserAttributes_basic(t *testing.T) {
 			{
 				ResourceName:      testAccUserAttributesAddress,
 				ImportState:       true,
-				ImportStateId:     dashedID(user.ID),
+				ImportStateId:     acctest.DashedID(user.ID),
 				ImportStateVerify: true,
 			},
 		},
@@ -185,8 +185,8 @@ func TestAccUserAttributes_basic(t *testing.T) {
 }
 
 func TestAccUserAttributes_dashedIDs(t *testing.T) {
-	user := testAccAPIUser(t)
-	image := testAccImageIDs(t, 1)[0]
+	user := acctest.CreateUser(t, "tf-acc-user")
+	image := acctest.ImageIDs(t, 1)[0]
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -194,14 +194,14 @@ func TestAccUserAttributes_dashedIDs(t *testing.T) {
 		CheckDestroy:             testAccCheckUserAttributesDestroy(t, ""),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccUserAttributesConfig(dashedID(user.ID), fmt.Sprintf("default_image = %q", dashedID(image))),
+				Config: testAccUserAttributesConfig(acctest.DashedID(user.ID), fmt.Sprintf("default_image = %q", acctest.DashedID(image))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccUserAttributesAddress, tfjsonpath.New("id"), knownvalue.StringExact(user.ID)),
-					statecheck.ExpectKnownValue(testAccUserAttributesAddress, tfjsonpath.New("default_image"), knownvalue.StringExact(dashedID(image))),
+					statecheck.ExpectKnownValue(testAccUserAttributesAddress, tfjsonpath.New("default_image"), knownvalue.StringExact(acctest.DashedID(image))),
 					checkUserAttributesInKasm(t),
 				},
 			},
@@ -210,7 +210,7 @@ func TestAccUserAttributes_dashedIDs(t *testing.T) {
 }
 
 func TestAccUserAttributes_drift(t *testing.T) {
-	user := testAccAPIUser(t)
+	user := acctest.CreateUser(t, "tf-acc-user")
 	original, err := acctest.Client(t).GetAttributes(t.Context(), user.ID)
 	if err != nil {
 		t.Fatalf("reading the new user's attributes: %v", err)
@@ -279,7 +279,7 @@ func TestAccUserAttributes_drift(t *testing.T) {
 
 func TestAccUserAttributes_errors(t *testing.T) {
 	const unknownID = "0000000000000000000000000000abcd"
-	user := testAccAPIUser(t)
+	user := acctest.CreateUser(t, "tf-acc-user")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -288,7 +288,7 @@ func TestAccUserAttributes_errors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      testAccUserAttributesConfig(unknownID, `theme = "Dark"`),
-				ExpectError: regexp.MustCompile(`(?s)user_id.*` + wrapped("No Kasm user has the id "+unknownID+".")),
+				ExpectError: acctest.ExpectErrorText("user_id", "No Kasm user has the id "+unknownID+"."),
 			},
 			{
 				Config:      testAccUserAttributesConfig(user.ID, `default_image = "chrome"`),
@@ -314,7 +314,7 @@ func TestAccUserAttributes_errors(t *testing.T) {
 }
 
 func TestAccUserAttributes_missingPermission(t *testing.T) {
-	user := testAccAPIUser(t)
+	user := acctest.CreateUser(t, "tf-acc-user")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -322,12 +322,12 @@ func TestAccUserAttributes_missingPermission(t *testing.T) {
 		CheckDestroy:             testAccCheckUserAttributesDestroy(t, ""),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccRestrictedProvider(t, kasmsim.PermUsersView) +
+				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView) +
 					testAccUserAttributesConfig(user.ID, `theme = "Dark"`),
 				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm User Attributes.*\(Users\s+Modify,\s+Users\s+View\)`),
 			},
 			{
-				Config: testAccRestrictedProvider(t, kasmsim.PermUsersModify) +
+				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermUsersModify) +
 					testAccUserAttributesConfig(user.ID),
 				ResourceName:  testAccUserAttributesAddress,
 				ImportState:   true,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -343,12 +342,7 @@ func TestAccUser_wrongCredentials(t *testing.T) {
 }
 
 func TestAccUser_missingPermission(t *testing.T) {
-	sim := acctest.Simulator(t)
-	key, secret := sim.CreateAPIKey(kasmsim.APIKeySpec{
-		Name:        acctest.RandomName("users-view-only"),
-		Permissions: []kasmsim.Permission{kasmsim.PermUsersView},
-	})
-	provider := acctest.ProviderConfig(acctest.BaseURL(), key, secret)
+	provider := acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -356,7 +350,7 @@ func TestAccUser_missingPermission(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      provider + testAccUserConfig(acctest.RandomName("tf-perm")+"@example.com", ""),
-				ExpectError: testAccTextRegexp("Unable to Create Kasm User", "permissions this operation needs (Users Create)"),
+				ExpectError: acctest.ExpectErrorText("Unable to Create Kasm User", "permissions this operation needs (Users Create)"),
 			},
 		},
 	})
@@ -402,7 +396,7 @@ func TestAccUser_forceDelete(t *testing.T) {
 				PreConfig:   func() { testAccStartSessionFor(t, username) },
 				Config:      testAccUserConfig(username, ""),
 				Destroy:     true,
-				ExpectError: testAccTextRegexp("still has Kasm sessions", "set force_delete = true on the resource and apply it"),
+				ExpectError: acctest.ExpectErrorText("still has Kasm sessions", "set force_delete = true on the resource and apply it"),
 			},
 			{
 				// Applying force_delete needs no API call; the final destroy then succeeds.
@@ -420,35 +414,35 @@ func TestAccUser_forceDelete(t *testing.T) {
 
 func TestAccUser_lostCreateAnswerIsReconciled(t *testing.T) {
 	acctest.Simulator(t)
-	private := newUserTestSimulator(t)
+	private := acctest.PrivateSimulator(t, kasmsim.Options{})
 	username := acctest.RandomName("tf-lost") + "@example.com"
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             private.checkDestroyed(),
+		CheckDestroy:             func(s *terraform.State) error { return checkUsersDeleted(s, private.Client(t)) },
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					private.sim.InjectFault("create_user", kasmsim.Fault{Kind: kasmsim.FaultLostAnswer, Times: 1})
+					private.Sim.InjectFault("create_user", kasmsim.Fault{Kind: kasmsim.FaultLostAnswer, Times: 1})
 				},
-				Config: private.providerBlock() + testAccUserConfig(username, `first_name = "Lost"`),
+				Config: private.ProviderConfig() + testAccUserConfig(username, `first_name = "Lost"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testUserAddress, tfjsonpath.New("first_name"), knownvalue.StringExact("Lost")),
-					stateCheckFunc(func(state *tfjson.State) error {
+					checkThroughAPI(testUserAddress, func(_ context.Context, attrs map[string]any) error {
 						matching := 0
-						for _, u := range private.sim.Users() {
+						for _, u := range private.Sim.Users() {
 							if u.Username == username {
 								matching++
 							}
 						}
-						if matching != 1 || private.sim.RequestCount("create_user") != 1 {
+						if matching != 1 || private.Sim.RequestCount("create_user") != 1 {
 							return fmt.Errorf("%d users named %s after %d create_user requests, want 1 and 1",
-								matching, username, private.sim.RequestCount("create_user"))
+								matching, username, private.Sim.RequestCount("create_user"))
 						}
-						stored, _ := private.sim.UserByName(username)
-						if got := stateAttribute(state, testUserAddress, "id"); got != stored.ID {
-							return fmt.Errorf("state id %v, Kasm id %s", got, stored.ID)
+						stored, _ := private.Sim.UserByName(username)
+						if got := stringAttr(attrs, "id"); got != stored.ID {
+							return fmt.Errorf("state id %s, Kasm id %s", got, stored.ID)
 						}
 						return nil
 					}),
@@ -460,7 +454,7 @@ func TestAccUser_lostCreateAnswerIsReconciled(t *testing.T) {
 
 func TestAccUser_lostCreateRequestCreatesNothing(t *testing.T) {
 	acctest.Simulator(t)
-	private := newUserTestSimulator(t)
+	private := acctest.PrivateSimulator(t, kasmsim.Options{})
 	username := acctest.RandomName("tf-reset") + "@example.com"
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -469,14 +463,14 @@ func TestAccUser_lostCreateRequestCreatesNothing(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					private.sim.InjectFault("create_user", kasmsim.Fault{Kind: kasmsim.FaultConnReset, Times: 1})
+					private.Sim.InjectFault("create_user", kasmsim.Fault{Kind: kasmsim.FaultConnReset, Times: 1})
 				},
-				Config:      private.providerBlock() + testAccUserConfig(username, ""),
-				ExpectError: testAccTextRegexp("answer to the create_user request was lost", "so the user was not created"),
+				Config:      private.ProviderConfig() + testAccUserConfig(username, ""),
+				ExpectError: acctest.ExpectErrorText("answer to the create_user request was lost", "so the user was not created"),
 			},
 		},
 	})
-	if _, found := private.sim.UserByName(username); found {
+	if _, found := private.Sim.UserByName(username); found {
 		t.Fatal("a user exists although the create failed")
 	}
 }
@@ -605,10 +599,10 @@ variable "password" {
 
 func TestAccUser_refreshUsesDirectory(t *testing.T) {
 	acctest.Simulator(t)
-	private := newUserTestSimulator(t)
+	private := acctest.PrivateSimulator(t, kasmsim.Options{})
 	const users = 30
 	prefix := acctest.RandomName("tf-refresh")
-	config := private.providerBlock() + fmt.Sprintf(`
+	config := private.ProviderConfig() + fmt.Sprintf(`
 resource "kasm_user" "many" {
   count    = %d
   username = "%s-${count.index}@example.com"
@@ -618,11 +612,11 @@ resource "kasm_user" "many" {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             private.checkDestroyed(),
+		CheckDestroy:             func(s *terraform.State) error { return checkUsersDeleted(s, private.Client(t)) },
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig: private.sim.ResetCounts,
+				PreConfig: private.Sim.ResetCounts,
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
@@ -630,7 +624,7 @@ resource "kasm_user" "many" {
 						// The 16th read loads one listing that serves the rest; reads arriving
 						// while it loads wait for it. Without the directory the refresh takes
 						// one get_user per user.
-						getUser, getUsers := private.sim.RequestCount("get_user"), private.sim.RequestCount("get_users")
+						getUser, getUsers := private.Sim.RequestCount("get_user"), private.Sim.RequestCount("get_users")
 						if getUsers != 1 || getUser >= 16 {
 							return fmt.Errorf("refreshing %d users took %d get_user and %d get_users calls", users, getUser, getUsers)
 						}
@@ -661,17 +655,16 @@ func testAccCheckUserDestroy(t *testing.T) resource.TestCheckFunc {
 	}
 }
 
+// checkUsersDeleted accepts only "not found" from the client's server for every kasm_user in state.
 func checkUsersDeleted(s *terraform.State, client *kasm.Client) error {
-	for _, rs := range s.RootModule().Resources {
-		if rs.Type != "kasm_user" {
-			continue
-		}
-		_, err := client.GetUser(context.Background(), kasm.UserRef{ID: rs.Primary.ID})
+	for _, attrs := range resourcesOfType(s, "kasm_user") {
+		id := attrs["id"]
+		_, err := client.GetUser(context.Background(), kasm.UserRef{ID: id})
 		if err == nil {
-			return fmt.Errorf("kasm_user %s still exists", rs.Primary.ID)
+			return fmt.Errorf("kasm_user %s still exists", id)
 		}
 		if !errors.Is(err, kasm.ErrNotFound) {
-			return fmt.Errorf("checking kasm_user %s: %w", rs.Primary.ID, err)
+			return fmt.Errorf("checking kasm_user %s: %w", id, err)
 		}
 	}
 	return nil
@@ -680,14 +673,14 @@ func checkUsersDeleted(s *terraform.State, client *kasm.Client) error {
 // testAccCheckUserInKasm reads the user of the kasm_user "test" resource back through the API.
 func testAccCheckUserInKasm(t *testing.T, check func(*kasm.User) error) statecheck.StateCheck {
 	t.Helper()
-	return stateCheckFunc(func(state *tfjson.State) error {
-		id, ok := stateAttribute(state, testUserAddress, "id").(string)
-		if !ok {
-			return fmt.Errorf("%s has no id in state", testUserAddress)
+	return checkThroughAPI(testUserAddress, func(ctx context.Context, attrs map[string]any) error {
+		id := stringAttr(attrs, "id")
+		if id == "" {
+			return errors.New("no id in state")
 		}
-		user, err := acctest.Client(t).GetUser(t.Context(), kasm.UserRef{ID: id})
+		user, err := acctest.Client(t).GetUser(ctx, kasm.UserRef{ID: id})
 		if err != nil {
-			return fmt.Errorf("reading %s back: %w", testUserAddress, err)
+			return fmt.Errorf("reading it back: %w", err)
 		}
 		return check(user)
 	})
@@ -695,8 +688,8 @@ func testAccCheckUserInKasm(t *testing.T, check func(*kasm.User) error) stateche
 
 // testAccCheckSimPassword checks through the simulator that the test user's password is want.
 func testAccCheckSimPassword(sim *kasmsim.Server, want string) statecheck.StateCheck {
-	return stateCheckFunc(func(state *tfjson.State) error {
-		id, _ := stateAttribute(state, testUserAddress, "id").(string)
+	return checkThroughAPI(testUserAddress, func(_ context.Context, attrs map[string]any) error {
+		id := stringAttr(attrs, "id")
 		if !sim.PasswordMatches(id, want) {
 			return fmt.Errorf("the password of user %s is not the one configured last", id)
 		}
@@ -732,7 +725,7 @@ func testAccExpectPlanLacks(secret string) plancheck.PlanCheck {
 	})
 }
 
-// testAccStartSessionFor requests a session for the named user on the first image Kasm lists.
+// testAccStartSessionFor requests a session for the named user on the image the tests launch.
 func testAccStartSessionFor(t *testing.T, username string) {
 	t.Helper()
 	ctx := t.Context()
@@ -741,94 +734,8 @@ func testAccStartSessionFor(t *testing.T, username string) {
 	if err != nil {
 		t.Fatalf("looking up %s: %v", username, err)
 	}
-	images, err := client.GetImages(ctx)
-	if err != nil || len(images) == 0 {
-		t.Fatalf("listing images for a session: %d images, error %v", len(images), err)
-	}
-	if _, err := client.RequestKasm(ctx, kasm.RequestKasmRequest{UserID: user.ID, ImageID: images[0].ID}); err != nil {
+	if _, err := client.RequestKasm(ctx, kasm.RequestKasmRequest{UserID: user.ID, ImageID: acctest.ImageID(t)}); err != nil {
 		t.Fatalf("requesting a session for %s: %v", username, err)
-	}
-}
-
-// testAccTextRegexp matches the phrases in order, however Terraform wraps the lines of a
-// diagnostic.
-func testAccTextRegexp(phrases ...string) *regexp.Regexp {
-	quoted := make([]string, len(phrases))
-	for i, phrase := range phrases {
-		words := strings.Fields(phrase)
-		for j, word := range words {
-			words[j] = regexp.QuoteMeta(word)
-		}
-		quoted[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
-// stateAttribute returns an attribute of a root module resource from the state JSON, or nil.
-func stateAttribute(state *tfjson.State, address, attribute string) any {
-	if state == nil || state.Values == nil || state.Values.RootModule == nil {
-		return nil
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == address {
-			return r.AttributeValues[attribute]
-		}
-	}
-	return nil
-}
-
-// stateCheckFunc adapts a function to statecheck.StateCheck.
-type stateCheckFunc func(*tfjson.State) error
-
-func (f stateCheckFunc) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(req.State)
-}
-
-// planCheckFunc adapts a function to plancheck.PlanCheck.
-type planCheckFunc func(*tfjson.Plan) error
-
-func (f planCheckFunc) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = f(req.Plan)
-}
-
-// userTestSimulator is a simulator of the test's own, for tests that inject faults or count
-// requests: the shared simulator serves tests running in parallel.
-type userTestSimulator struct {
-	sim         *kasmsim.Server
-	url         string
-	key, secret string
-}
-
-func newUserTestSimulator(t *testing.T) *userTestSimulator {
-	t.Helper()
-	sim := kasmsim.New(kasmsim.Options{})
-	server := httptest.NewServer(sim)
-	t.Cleanup(server.Close)
-	key, secret := sim.AdminKey()
-	return &userTestSimulator{sim: sim, url: server.URL, key: key, secret: secret}
-}
-
-// providerBlock points the provider at this simulator.
-func (s *userTestSimulator) providerBlock() string {
-	return acctest.ProviderConfig(s.url, s.key, s.secret)
-}
-
-func (s *userTestSimulator) client(t *testing.T) *kasm.Client {
-	t.Helper()
-	client, err := kasm.NewClient(kasm.Config{BaseURL: s.url, APIKey: s.key, APIKeySecret: s.secret})
-	if err != nil {
-		t.Fatalf("creating a client for the test simulator: %v", err)
-	}
-	return client
-}
-
-func (s *userTestSimulator) checkDestroyed() resource.TestCheckFunc {
-	return func(state *terraform.State) error {
-		client, err := kasm.NewClient(kasm.Config{BaseURL: s.url, APIKey: s.key, APIKeySecret: s.secret})
-		if err != nil {
-			return err
-		}
-		return checkUsersDeleted(state, client)
 	}
 }
 
