@@ -73,7 +73,13 @@ func apiErrorDetail(op Operation, err error) string {
 		advice = fmt.Sprintf("The Kasm server returned an error while the provider tried to %s the %s.",
 			strings.ToLower(op.Verb), object)
 	}
-	return advice + "\n\n" + errorLabel + err.Error()
+	return WithAPIError(advice, err)
+}
+
+// WithAPIError appends the underlying error to a detail the provider wrote itself, after the
+// same label APIError uses, for failures whose advice depends on more than the kind of error.
+func WithAPIError(detail string, err error) string {
+	return detail + "\n\n" + errorLabel + err.Error()
 }
 
 func isNetworkError(err error) bool {

@@ -109,3 +109,15 @@ func TestFixedTexts(t *testing.T) {
 		t.Errorf("Failure summary = %q", got)
 	}
 }
+
+func TestWithAPIErrorAppendsTheErrorAfterTheLabel(t *testing.T) {
+	err := fmt.Errorf("add_user_group: HTTP 400: Invalid user id: %w", kasm.ErrNotFound)
+	got := diagnostics.WithAPIError("No Kasm user has the id u1.", err)
+	want := "No Kasm user has the id u1.\n\nKasm API error: " + err.Error()
+	if got != want {
+		t.Errorf("WithAPIError = %q, want %q", got, want)
+	}
+	if api := diagnostics.APIError(createUser, err).Detail(); !strings.HasSuffix(api, "\n\nKasm API error: "+err.Error()) {
+		t.Errorf("APIError detail %q does not end with the same label and error", api)
+	}
+}

@@ -179,7 +179,7 @@ func (r *groupResource) createGroup(ctx context.Context, createReq kasm.CreateGr
 		tflog.Warn(ctx, "The answer to create_group was lost; looking the group up by name", fields)
 		groups, listErr := r.data.client.GetGroups(ctx)
 		if listErr != nil {
-			diags.Append(diagnostics.Failure(op, withAPIError(fmt.Sprintf("The answer to the request creating the "+
+			diags.Append(diagnostics.Failure(op, diagnostics.WithAPIError(fmt.Sprintf("The answer to the request creating the "+
 				"group %q was lost, and the groups could not be listed to find out whether it was created. A group "+
 				"with this name may now exist on the Kasm server: if it does, import it; otherwise apply again.",
 				createReq.Name), listErr)))
@@ -200,7 +200,7 @@ func (r *groupResource) createGroup(ctx context.Context, createReq kasm.CreateGr
 			return found, diags
 		}
 		if attempt >= createGroupAttempts {
-			diags.Append(diagnostics.Failure(op, withAPIError(fmt.Sprintf("The answers to %d requests creating the "+
+			diags.Append(diagnostics.Failure(op, diagnostics.WithAPIError(fmt.Sprintf("The answers to %d requests creating the "+
 				"group %q were lost, and no group with this name exists, so none was created. Check the network path "+
 				"to the Kasm server and apply again.", attempt, createReq.Name), err)))
 			return nil, diags
@@ -225,7 +225,7 @@ func (r *groupResource) existingGroupDiagnostic(ctx context.Context, op diagnost
 			"(id %s). kasm_group does not take over existing groups. To manage it with Terraform, import it:\n\n"+
 			"    terraform import <resource address> %s\n\nor choose another name.", name, existing.ID, existing.ID))
 	default:
-		return diagnostics.AttributeFailure(path.Root("name"), op, withAPIError(fmt.Sprintf("A Kasm group named %q "+
+		return diagnostics.AttributeFailure(path.Root("name"), op, diagnostics.WithAPIError(fmt.Sprintf("A Kasm group named %q "+
 			"already exists. kasm_group does not take over existing groups. To manage it with Terraform, import it "+
 			"by name:\n\n    terraform import <resource address> %q\n\nor choose another name.", name, name), err))
 	}
@@ -275,7 +275,7 @@ func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if err != nil {
 		op := diagnostics.Operation{Verb: "Update", Object: groupObject, Permissions: []string{"Groups Modify"}}
 		if errors.Is(err, kasm.ErrAlreadyExists) {
-			resp.Diagnostics.Append(diagnostics.AttributeFailure(path.Root("name"), op, withAPIError(fmt.Sprintf(
+			resp.Diagnostics.Append(diagnostics.AttributeFailure(path.Root("name"), op, diagnostics.WithAPIError(fmt.Sprintf(
 				"Another Kasm group is already named %q. Group names are unique; choose another name.",
 				plan.Name.ValueString()), err)))
 			return
@@ -326,11 +326,11 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	var apiErr *kasm.APIError
 	switch {
 	case errors.As(err, &apiErr) && isProtectedGroupAnswer(apiErr):
-		resp.Diagnostics.Append(diagnostics.Failure(op, withAPIError(systemGroupDetail(state.Name.ValueString())+
+		resp.Diagnostics.Append(diagnostics.Failure(op, diagnostics.WithAPIError(systemGroupDetail(state.Name.ValueString())+
 			" To stop managing it without deleting it, remove it from the state with terraform state rm "+
 			"(or a removed block).", err)))
 	case errors.Is(err, kasm.ErrConflict):
-		resp.Diagnostics.Append(diagnostics.Failure(op, withAPIError(fmt.Sprintf("The group %q still has users, and "+
+		resp.Diagnostics.Append(diagnostics.Failure(op, diagnostics.WithAPIError(fmt.Sprintf("The group %q still has users, and "+
 			"force_delete is false, so Kasm refused to delete it. Remove the users from the group first, or set "+
 			"force_delete = true and apply before destroying, to delete the group together with its memberships.",
 			state.Name.ValueString()), err)))
@@ -422,12 +422,6 @@ func findGroupByName(groups []kasm.Group, name string) *kasm.Group {
 		return nil
 	}
 	return &groups[i]
-}
-
-// withAPIError appends the underlying error to a diagnostic detail, under the same label the
-// diagnostics package uses for API errors.
-func withAPIError(detail string, err error) string {
-	return detail + "\n\nKasm API error: " + err.Error()
 }
 
 // systemGroupDetail explains why a system group cannot be managed by kasm_group.

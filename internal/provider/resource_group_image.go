@@ -105,7 +105,7 @@ func (r *groupImageResource) Create(ctx context.Context, req resource.CreateRequ
 	switch {
 	case err == nil:
 	case errors.Is(err, kasm.ErrAlreadyExists):
-		resp.Diagnostics.Append(diagnostics.Failure(op, withAPIError(fmt.Sprintf("The image %s is already assigned "+
+		resp.Diagnostics.Append(diagnostics.Failure(op, diagnostics.WithAPIError(fmt.Sprintf("The image %s is already assigned "+
 			"to the group %s. kasm_group_image manages one assignment and does not take over existing ones. To "+
 			"manage it with Terraform (and withdraw it on destroy), import it:\n\n"+
 			"    terraform import <resource address> %s", imageID, groupID, compositeID(groupID, imageID)), err)))

@@ -112,7 +112,7 @@ func (r *groupMembershipResource) Create(ctx context.Context, req resource.Creat
 	switch {
 	case err == nil:
 	case errors.Is(err, kasm.ErrAlreadyExists):
-		resp.Diagnostics.Append(diagnostics.Failure(op, withAPIError(existingMembershipDetail(groupID, userID), err)))
+		resp.Diagnostics.Append(diagnostics.Failure(op, diagnostics.WithAPIError(existingMembershipDetail(groupID, userID), err)))
 		return
 	case errors.Is(err, kasm.ErrNotFound):
 		resp.Diagnostics.Append(missingReferenceDiagnostic(op, err,
@@ -156,7 +156,7 @@ func missingReferenceDiagnostic(op diagnostics.Operation, err error, refs ...mis
 		answer := strings.ToLower(apiErr.Message)
 		for _, ref := range refs {
 			if strings.HasPrefix(answer, ref.answerPrefix) {
-				return diagnostics.AttributeFailure(path.Root(ref.attribute), op, withAPIError(fmt.Sprintf(
+				return diagnostics.AttributeFailure(path.Root(ref.attribute), op, diagnostics.WithAPIError(fmt.Sprintf(
 					"No Kasm %s has the id %s.", ref.object, ref.id), err))
 			}
 		}
@@ -165,7 +165,7 @@ func missingReferenceDiagnostic(op diagnostics.Operation, err error, refs ...mis
 	for _, ref := range refs {
 		names = append(names, "the "+ref.object+" "+ref.id)
 	}
-	return diagnostics.Failure(op, withAPIError(fmt.Sprintf("%s does not exist on the Kasm server.",
+	return diagnostics.Failure(op, diagnostics.WithAPIError(fmt.Sprintf("%s does not exist on the Kasm server.",
 		strings.Join(names, " or ")), err))
 }
 

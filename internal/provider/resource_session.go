@@ -61,10 +61,6 @@ var (
 	}
 )
 
-// sessionAPIErrorLabel introduces the client's error in details the provider writes itself,
-// in the same words internal/diagnostics uses.
-const sessionAPIErrorLabel = "\n\nKasm API error: "
-
 // sessionEnvironmentName is what a container accepts as a variable name.
 var sessionEnvironmentName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
@@ -387,29 +383,28 @@ func (r *sessionResource) reconcileLostRequest(ctx context.Context, request kasm
 		image = "image " + request.ImageID
 	}
 	if request.UserID == "" {
-		diags.Append(diagnostics.Failure(sessionCreateOp, fmt.Sprintf("The answer to the session request was lost, "+
+		diags.Append(diagnostics.Failure(sessionCreateOp, diagnostics.WithAPIError(fmt.Sprintf("The answer to the session request was lost, "+
 			"so a session on %s for a new anonymous user may have been started at about %s (UTC). Without user_id "+
 			"the provider cannot tell which session that is. Look for an anonymous (anon_...) session started at that "+
 			"time in the Kasm admin UI under Sessions, or with the kasm_sessions data source filtered by image_id, "+
 			"and delete it there or import it with terraform import; then apply again.",
-			image, requested.Format(time.RFC3339))+sessionAPIErrorLabel+requestErr.Error()))
+			image, requested.Format(time.RFC3339)), requestErr)))
 		return nil, diags
 	}
 
 	kasms, err := r.data.client.GetKasms(ctx)
 	if err != nil {
-		diags.Append(diagnostics.Failure(sessionCreateOp, fmt.Sprintf("The answer to the session request was lost, "+
+		diags.Append(diagnostics.Failure(sessionCreateOp, diagnostics.WithAPIError(fmt.Sprintf("The answer to the session request was lost, "+
 			"and the sessions could not be listed to find out whether it started one. A session of user %s on %s may "+
 			"have been started at about %s (UTC); check with the kasm_sessions data source and import or delete it "+
-			"before applying again.", request.UserID, image, requested.Format(time.RFC3339))+
-			sessionAPIErrorLabel+err.Error()))
+			"before applying again.", request.UserID, image, requested.Format(time.RFC3339)), err)))
 		return nil, diags
 	}
 	adopted := adoptableSession(kasms, request.UserID, request.ImageID, before)
 	if adopted == nil {
-		diags.Append(diagnostics.Failure(sessionCreateOp, "The answer to the session request was lost, and Kasm "+
-			"lists no new session of the user, so the request started nothing. Apply again to retry."+
-			sessionAPIErrorLabel+requestErr.Error()))
+		diags.Append(diagnostics.Failure(sessionCreateOp, diagnostics.WithAPIError("The answer to the session request "+
+			"was lost, and Kasm lists no new session of the user, so the request started nothing. Apply again to retry.",
+			requestErr)))
 		return nil, diags
 	}
 	tflog.Info(ctx, "Adopting the Kasm session a request with a lost answer started", map[string]any{
@@ -452,7 +447,7 @@ func sessionRequestFailure(err error, cleanup string) diag.Diagnostic {
 		if cleanup != "" {
 			advice += " " + cleanup
 		}
-		return advice + sessionAPIErrorLabel + err.Error()
+		return diagnostics.WithAPIError(advice, err)
 	}
 	switch {
 	case strings.Contains(message, "share id"):
@@ -508,8 +503,8 @@ func sessionStartFailure(err error, createTimeout time.Duration, cleanup string)
 		return diagnostics.Failure(sessionCreateOp, "Kasm removed the session while it was starting, which usually "+
 			"means its container could not start. Check the image and the agents in the Kasm admin UI, then apply again.")
 	default:
-		return diagnostics.Failure(sessionCreateOp, "Kasm accepted the session request, but reading the "+
-			"session's status failed. "+cleanup+sessionAPIErrorLabel+err.Error())
+		return diagnostics.Failure(sessionCreateOp, diagnostics.WithAPIError("Kasm accepted the session request, "+
+			"but reading the session's status failed. "+cleanup, err))
 	}
 }
 
@@ -602,13 +597,13 @@ func (r *sessionResource) Update(ctx context.Context, req resource.UpdateRequest
 // sessionKeepaliveFailure explains a keepalive error.
 func sessionKeepaliveFailure(err error) diag.Diagnostic {
 	if errors.Is(err, kasm.ErrNotFound) {
-		return diagnostics.Failure(sessionKeepaliveOp, "The session no longer exists on the Kasm server, so it "+
-			"cannot be kept alive. Apply again to start a new one."+sessionAPIErrorLabel+err.Error())
+		return diagnostics.Failure(sessionKeepaliveOp, diagnostics.WithAPIError("The session no longer exists on the "+
+			"Kasm server, so it cannot be kept alive. Apply again to start a new one.", err))
 	}
 	var apiErr *kasm.APIError
 	if errors.As(err, &apiErr) && strings.Contains(strings.ToLower(apiErr.Message), "scheduled to be deleted") {
-		return diagnostics.Failure(sessionKeepaliveOp, "Kasm is deleting, stopping or pausing the session and "+
-			"declined the keepalive. Apply again once it is gone to start a new one."+sessionAPIErrorLabel+err.Error())
+		return diagnostics.Failure(sessionKeepaliveOp, diagnostics.WithAPIError("Kasm is deleting, stopping or "+
+			"pausing the session and declined the keepalive. Apply again once it is gone to start a new one.", err))
 	}
 	return diagnostics.APIError(sessionKeepaliveOp, err)
 }

@@ -258,9 +258,9 @@ func (r *userResource) findCreatedUser(ctx context.Context, username string, cre
 		})
 		return user, nil
 	case errors.Is(err, kasm.ErrNotFound):
-		return nil, diagnostics.Failure(userCreateOp, fmt.Sprintf("The answer to the create_user request was lost, "+
-			"and no user named %q exists on the Kasm server, so the user was not created and nothing needs "+
-			"cleaning up. Apply again to retry.\n\nKasm API error: %s", username, createErr))
+		return nil, diagnostics.Failure(userCreateOp, diagnostics.WithAPIError(fmt.Sprintf("The answer to the "+
+			"create_user request was lost, and no user named %q exists on the Kasm server, so the user was not "+
+			"created and nothing needs cleaning up. Apply again to retry.", username), createErr))
 	default:
 		return nil, diagnostics.APIError(userCreateOp,
 			fmt.Errorf("%w (looking the user up afterwards failed too: %w)", createErr, err))
@@ -434,10 +434,10 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	case errors.Is(err, kasm.ErrNotFound):
 		tflog.Info(ctx, "Kasm user was already deleted", map[string]any{"user_id": id})
 	case errors.Is(err, kasm.ErrConflict):
-		resp.Diagnostics.Append(diagnostics.Failure(userDeleteOp, "Kasm refused to delete the user because the "+
+		resp.Diagnostics.Append(diagnostics.Failure(userDeleteOp, diagnostics.WithAPIError("Kasm refused to delete the user because the "+
 			"user still has Kasm sessions, and force_delete is false. Either set force_delete = true on the "+
 			"resource and apply it, so that destroying the user ends the sessions too, or end the user's "+
-			"sessions; then destroy again.\n\nKasm API error: "+err.Error()))
+			"sessions; then destroy again.", err)))
 	case err != nil && force:
 		resp.Diagnostics.Append(diagnostics.APIError(userForceOp, err))
 	case err != nil:

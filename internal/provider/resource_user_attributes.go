@@ -206,7 +206,7 @@ func (r *userAttributesResource) apply(ctx context.Context, op diagnostics.Opera
 	updateReq := userAttributesUpdateRequest(userID.Normalized(), config)
 	if err := r.data.client.UpdateUserAttributes(ctx, updateReq); err != nil {
 		if errors.Is(err, kasm.ErrNotFound) {
-			diags.Append(diagnostics.AttributeFailure(path.Root("user_id"), op, withAPIError(fmt.Sprintf(
+			diags.Append(diagnostics.AttributeFailure(path.Root("user_id"), op, diagnostics.WithAPIError(fmt.Sprintf(
 				"No Kasm user has the id %s.", userID.Normalized()), err)))
 			return userAttributesResourceModel{}, diags
 		}
