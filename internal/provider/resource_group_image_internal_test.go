@@ -10,11 +10,18 @@ import (
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmtypes"
 )
 
+// groupImageTestModel is the kasm_group_image state, for building test states.
+type groupImageTestModel struct {
+	ID      types.String      `tfsdk:"id"`
+	GroupID kasmtypes.IDValue `tfsdk:"group_id"`
+	ImageID kasmtypes.IDValue `tfsdk:"image_id"`
+}
+
 // TestGroupImageDeleteIsIdempotent withdraws assignments that are already gone, in every way
 // they can go: withdrawn, group deleted, image deleted.
 func TestGroupImageDeleteIsIdempotent(t *testing.T) {
 	data, sim := groupsTestProviderData(t)
-	r := &groupImageResource{data: data}
+	r := &groupImageResource{groupPairResource{pair: groupImagePair, data: data}}
 	const unknownID = "0000000000000000000000000000abcd"
 
 	for name, ids := range map[string][2]string{
@@ -23,7 +30,7 @@ func TestGroupImageDeleteIsIdempotent(t *testing.T) {
 		"image gone":   {kasmsim.AllUsersGroupID, unknownID},
 	} {
 		t.Run(name, func(t *testing.T) {
-			groupsTestDelete(t, r, groupImageResourceModel{
+			groupsTestDelete(t, r, groupImageTestModel{
 				ID:      types.StringValue(compositeID(ids[0], ids[1])),
 				GroupID: kasmtypes.NewIDValue(ids[0]),
 				ImageID: kasmtypes.NewIDValue(ids[1]),
@@ -32,7 +39,7 @@ func TestGroupImageDeleteIsIdempotent(t *testing.T) {
 	}
 
 	// An assignment that exists is really withdrawn.
-	groupsTestDelete(t, r, groupImageResourceModel{
+	groupsTestDelete(t, r, groupImageTestModel{
 		ID:      types.StringValue(compositeID(kasmsim.AllUsersGroupID, kasmsim.ImageChromeID)),
 		GroupID: kasmtypes.NewIDValue(dashed(kasmsim.AllUsersGroupID)),
 		ImageID: kasmtypes.NewIDValue(kasmsim.ImageChromeID),

@@ -14,11 +14,18 @@ import (
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmtypes"
 )
 
+// groupMembershipTestModel is the kasm_group_membership state, for building test states.
+type groupMembershipTestModel struct {
+	ID      types.String      `tfsdk:"id"`
+	GroupID kasmtypes.IDValue `tfsdk:"group_id"`
+	UserID  kasmtypes.IDValue `tfsdk:"user_id"`
+}
+
 // TestGroupMembershipDeleteIsIdempotent removes memberships that are already gone, in every
 // way they can go: removed, user deleted, group deleted.
 func TestGroupMembershipDeleteIsIdempotent(t *testing.T) {
 	data, sim := groupsTestProviderData(t)
-	r := &groupMembershipResource{data: data}
+	r := &groupMembershipResource{groupPairResource{pair: groupMembershipPair, data: data}}
 	user, found := sim.UserByName(kasmsim.DefaultUsername)
 	if !found {
 		t.Fatal("the simulator has no default user")
@@ -31,7 +38,7 @@ func TestGroupMembershipDeleteIsIdempotent(t *testing.T) {
 		"group gone":   {unknownID, user.ID},
 	} {
 		t.Run(name, func(t *testing.T) {
-			groupsTestDelete(t, r, groupMembershipResourceModel{
+			groupsTestDelete(t, r, groupMembershipTestModel{
 				ID:      types.StringValue(compositeID(ids[0], ids[1])),
 				GroupID: kasmtypes.NewIDValue(ids[0]),
 				UserID:  kasmtypes.NewIDValue(ids[1]),
@@ -40,7 +47,7 @@ func TestGroupMembershipDeleteIsIdempotent(t *testing.T) {
 	}
 
 	// A membership that exists is really removed.
-	groupsTestDelete(t, r, groupMembershipResourceModel{
+	groupsTestDelete(t, r, groupMembershipTestModel{
 		ID:      types.StringValue(compositeID(kasmsim.AllUsersGroupID, user.ID)),
 		GroupID: kasmtypes.NewIDValue(kasmsim.AllUsersGroupID),
 		UserID:  kasmtypes.NewIDValue(dashed(user.ID)),
