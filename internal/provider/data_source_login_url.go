@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -85,36 +86,36 @@ func (d *loginURLDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *loginURLDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config loginURLModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	op := diagnostics.Operation{Verb: "Read", Object: "Kasm Login URL", Permissions: loginURLPermissions}
-	loginURL, diags := issueLoginURL(ctx, d.data.client, config.UserID, op)
+	model, diags := issueLoginURL(ctx, d.data.client, req.Config, "Read")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	config.URL = types.StringValue(loginURL)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 }
 
-// issueLoginURL asks Kasm for a login link for the user. An unknown user is reported on the
-// user_id attribute.
-func issueLoginURL(ctx context.Context, client *kasm.Client, userID kasmtypes.IDValue, op diagnostics.Operation) (string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	loginURL, err := client.GetLogin(ctx, userID.Normalized())
+// issueLoginURL asks Kasm for a login link for the user the configuration names, for the
+// data source (verb "Read") and the ephemeral resource (verb "Open"), and returns the model to
+// store. An unknown user is reported on the user_id attribute.
+func issueLoginURL(ctx context.Context, client *kasm.Client, config tfsdk.Config, verb string) (*loginURLModel, diag.Diagnostics) {
+	var model loginURLModel
+	diags := config.Get(ctx, &model)
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	op := diagnostics.Operation{Verb: verb, Object: "Kasm Login URL", Permissions: loginURLPermissions}
+	loginURL, err := client.GetLogin(ctx, model.UserID.Normalized())
 	if err != nil {
 		if errors.Is(err, kasm.ErrNotFound) {
 			diags.Append(diagnostics.AttributeAPIError(path.Root("user_id"), op, err))
 		} else {
 			diags.Append(diagnostics.APIError(op, err))
 		}
-		return "", diags
+		return nil, diags
 	}
-	tflog.Debug(ctx, "Issued Kasm login URL", map[string]any{"user_id": userID.Normalized()})
-	return loginURL, diags
+	tflog.Debug(ctx, "Issued Kasm login URL", map[string]any{"user_id": model.UserID.Normalized()})
+
+	model.URL = types.StringValue(loginURL)
+	return &model, diags
 }

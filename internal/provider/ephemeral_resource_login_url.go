@@ -5,9 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/workspaces-iac/terraform-provider-kasm/internal/diagnostics"
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasmtypes"
 )
 
@@ -57,19 +55,10 @@ func (e *loginURLEphemeralResource) Configure(_ context.Context, req ephemeral.C
 }
 
 func (e *loginURLEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var config loginURLModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	op := diagnostics.Operation{Verb: "Open", Object: "Kasm Login URL", Permissions: loginURLPermissions}
-	loginURL, diags := issueLoginURL(ctx, e.data.client, config.UserID, op)
+	model, diags := issueLoginURL(ctx, e.data.client, req.Config, "Open")
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	config.URL = types.StringValue(loginURL)
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &config)...)
+	resp.Diagnostics.Append(resp.Result.Set(ctx, model)...)
 }
