@@ -12,13 +12,15 @@ import (
 )
 
 // requiresReplaceIfDifferentID forces a replacement when an id attribute names a different
-// object. Rewriting the same id in its other form (dashed or 32 hex characters) is not a
-// different object, so it stays an in-place change that touches nothing on the server.
+// object, or one not known until apply. Rewriting the same id in its other form (dashed or 32
+// hex characters) is not a different object, so it stays an in-place change that touches
+// nothing on the server. A null prior value (an input Kasm does not report, first read after an
+// import) or a null plan (an optional id left out) is only recorded, never a replacement.
 func requiresReplaceIfDifferentID() planmodifier.String {
 	return stringplanmodifier.RequiresReplaceIf(
 		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = req.PlanValue.IsUnknown() ||
-				!kasmtypes.SameID(req.StateValue.ValueString(), req.PlanValue.ValueString())
+			resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull() &&
+				(req.PlanValue.IsUnknown() || !kasmtypes.SameID(req.StateValue.ValueString(), req.PlanValue.ValueString()))
 		},
 		"Changing this to a different id forces replacement; the same id written in its other form does not.",
 		"Changing this to a different id forces replacement; the same id written in its other form "+

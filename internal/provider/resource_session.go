@@ -149,7 +149,7 @@ func (r *sessionResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed:   true,
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
-					replaceIfPriorIDDiffers{},
+					requiresReplaceIfDifferentID(),
 				},
 			},
 			"image_id": schema.StringAttribute{
@@ -163,7 +163,7 @@ func (r *sessionResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Computed:   true,
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
-					replaceIfPriorIDDiffers{},
+					requiresReplaceIfDifferentID(),
 				},
 			},
 			"enable_sharing": schema.BoolAttribute{
@@ -184,7 +184,7 @@ func (r *sessionResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 					"import, and setting it then only records the value.",
 				Optional:      true,
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{replaceIfPriorStringDiffers{}},
+				PlanModifiers: []planmodifier.String{replaceIfPriorStringDiffers()},
 			},
 			"environment": schema.MapAttribute{
 				MarkdownDescription: "Environment variables added to the session's container, by name. Changing them " +
@@ -196,7 +196,7 @@ func (r *sessionResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 					mapvalidator.KeysAre(stringvalidator.RegexMatches(sessionEnvironmentName,
 						"must be an environment variable name: letters, digits and underscores, not starting with a digit")),
 				},
-				PlanModifiers: []planmodifier.Map{replaceIfPriorMapDiffers{}},
+				PlanModifiers: []planmodifier.Map{replaceIfPriorMapDiffers()},
 			},
 			"keepalive_triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values; any change sends Kasm a keepalive for the session, which " +

@@ -464,15 +464,15 @@ func TestReplaceIfPriorModifiers(t *testing.T) {
 		modifier      planmodifier.String
 		wantReplacing bool
 	}{
-		{"recorded after import", nil, p("https://a"), false, false, replaceIfPriorStringDiffers{}, false},
-		{"changed", p("https://a"), p("https://b"), false, false, replaceIfPriorStringDiffers{}, true},
-		{"removed", p("https://a"), nil, false, false, replaceIfPriorStringDiffers{}, true},
-		{"unchanged", p("https://a"), p("https://a"), false, false, replaceIfPriorStringDiffers{}, false},
-		{"created", nil, p("https://a"), false, true, replaceIfPriorStringDiffers{}, false},
-		{"same id other form", p(testKasmID), p("116f1817-0fdc-4a1a-8714-6164a880fb93"), false, false, replaceIfPriorIDDiffers{}, false},
-		{"other id", p(testKasmID), p("0b9bc6a4a31e4b8a9d2f6e8c1f2a7d35"), false, false, replaceIfPriorIDDiffers{}, true},
-		{"id unknown until apply", p(testKasmID), nil, true, false, replaceIfPriorIDDiffers{}, true},
-		{"id first read", nil, p(testKasmID), false, false, replaceIfPriorIDDiffers{}, false},
+		{"recorded after import", nil, p("https://a"), false, false, replaceIfPriorStringDiffers(), false},
+		{"changed", p("https://a"), p("https://b"), false, false, replaceIfPriorStringDiffers(), true},
+		{"removed", p("https://a"), nil, false, false, replaceIfPriorStringDiffers(), true},
+		{"unchanged", p("https://a"), p("https://a"), false, false, replaceIfPriorStringDiffers(), false},
+		{"created", nil, p("https://a"), false, true, replaceIfPriorStringDiffers(), false},
+		{"same id other form", p(testKasmID), p("116f1817-0fdc-4a1a-8714-6164a880fb93"), false, false, requiresReplaceIfDifferentID(), false},
+		{"other id", p(testKasmID), p("0b9bc6a4a31e4b8a9d2f6e8c1f2a7d35"), false, false, requiresReplaceIfDifferentID(), true},
+		{"id unknown until apply", p(testKasmID), nil, true, false, requiresReplaceIfDifferentID(), true},
+		{"id first read", nil, p(testKasmID), false, false, requiresReplaceIfDifferentID(), false},
 	}
 	for _, tt := range stringCases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -514,7 +514,7 @@ func TestReplaceIfPriorModifiers(t *testing.T) {
 				State: tfsdk.State{Raw: present}, Plan: tfsdk.Plan{Raw: present}, StateValue: tt.state, PlanValue: tt.plan,
 			}
 			resp := &planmodifier.MapResponse{PlanValue: req.PlanValue}
-			replaceIfPriorMapDiffers{}.PlanModifyMap(ctx, req, resp)
+			replaceIfPriorMapDiffers().PlanModifyMap(ctx, req, resp)
 			if resp.RequiresReplace != tt.wantReplacing {
 				t.Errorf("RequiresReplace = %t, want %t", resp.RequiresReplace, tt.wantReplacing)
 			}
