@@ -699,30 +699,25 @@ func testAccCheckSimPassword(sim *kasmsim.Server, want string) statecheck.StateC
 
 // testAccExpectStateLacks fails when secret appears anywhere in the state.
 func testAccExpectStateLacks(secret string) statecheck.StateCheck {
-	return stateCheckFunc(func(state *tfjson.State) error {
-		raw, err := json.Marshal(state)
-		if err != nil {
-			return err
-		}
-		if strings.Contains(string(raw), secret) {
-			return errors.New("the write-only password is in the state")
-		}
-		return nil
-	})
+	return stateCheckFunc(func(state *tfjson.State) error { return expectLacksPassword(state, secret, "state") })
 }
 
 // testAccExpectPlanLacks fails when secret appears anywhere in the plan.
 func testAccExpectPlanLacks(secret string) plancheck.PlanCheck {
-	return planCheckFunc(func(plan *tfjson.Plan) error {
-		raw, err := json.Marshal(plan)
-		if err != nil {
-			return err
-		}
-		if strings.Contains(string(raw), secret) {
-			return errors.New("the write-only password is in the plan")
-		}
-		return nil
-	})
+	return planCheckFunc(func(plan *tfjson.Plan) error { return expectLacksPassword(plan, secret, "plan") })
+}
+
+// expectLacksPassword fails when the write-only password appears anywhere in the JSON form of
+// document, which is the state or the plan that where names.
+func expectLacksPassword(document any, password, where string) error {
+	raw, err := json.Marshal(document)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(string(raw), password) {
+		return fmt.Errorf("the write-only password is in the %s", where)
+	}
+	return nil
 }
 
 // testAccStartSessionFor requests a session for the named user on the image the tests launch.
