@@ -19,9 +19,18 @@ mkdir -p "$demo_dir/bin"
 
 say() { printf '\n==> %s\n' "$*"; }
 
+# sim_healthy asks the simulator's health check with bash alone, so the demo needs no curl.
+sim_healthy() {
+  local reply
+  exec 3<>"/dev/tcp/${sim_addr%:*}/${sim_addr##*:}" || return 1
+  printf 'GET /api/__healthcheck HTTP/1.0\r\nHost: %s\r\n\r\n' "$sim_addr" >&3
+  reply=$(cat <&3)
+  exec 3<&-
+  [[ $reply == *'"ok": true'* ]]
+}
+
 sim_running() {
-  [[ -f $demo_dir/kasmsim.pid ]] && kill -0 "$(cat "$demo_dir/kasmsim.pid")" 2>/dev/null &&
-    curl -fsS "$base_url/api/__healthcheck" >/dev/null 2>&1
+  [[ -f $demo_dir/kasmsim.pid ]] && kill -0 "$(cat "$demo_dir/kasmsim.pid")" 2>/dev/null && sim_healthy 2>/dev/null
 }
 
 stop_sim() {
@@ -58,7 +67,7 @@ start_sim() {
     >"$demo_dir/kasmsim.log" 2>&1 &
   echo $! >"$demo_dir/kasmsim.pid"
   for _ in $(seq 1 50); do
-    if curl -fsS "$base_url/api/__healthcheck" >/dev/null 2>&1; then
+    if sim_healthy 2>/dev/null; then
       echo "The Kasm simulator is running at $base_url (log: .demo/kasmsim.log)."
       return
     fi
