@@ -121,8 +121,8 @@ up)
 The links point at the simulator, which has no desktop to show. To inspect the simulated Kasm:
   export KASM_BASE_URL=$KASM_BASE_URL KASM_API_KEY=$KASM_API_KEY KASM_API_KEY_SECRET=<in .demo/credentials>
 Run make demo again: it reuses the simulator and plans no changes.
-Destroy what the demo created:  tools/demo.sh destroy
-Stop the simulator:             tools/demo.sh stop
+Destroy what the demo created:  make demo-destroy   (tools/demo.sh destroy)
+Stop the simulator:             make demo-stop      (tools/demo.sh stop)
 TEXT
   ;;
 destroy)
