@@ -55,14 +55,53 @@ func (s *Server) sessionLocked(kasmID string) (*SessionRecord, error) {
 	return k, nil
 }
 
-// DeleteUserOutOfBand deletes a user (and its sessions) as an administrator
-// working in the Kasm UI would.
-func (s *Server) DeleteUserOutOfBand(id string) error {
+// withRow runs fn under withChange on the row lookup finds for id; when
+// lookup fails (ErrNotFound) fn does not run.
+func withRow[T any](s *Server, lookup func(string) (T, error), id string, fn func(T) error) error {
 	return s.withChange(func() error {
-		u, err := s.userLocked(id)
+		row, err := lookup(id)
 		if err != nil {
 			return err
 		}
+		return fn(row)
+	})
+}
+
+// withUser runs fn on the user with the given id (either form).
+func (s *Server) withUser(id string, fn func(*UserRecord) error) error {
+	return withRow(s, s.userLocked, id, fn)
+}
+
+// withGroup runs fn on the group with the given id.
+func (s *Server) withGroup(id string, fn func(*GroupRecord) error) error {
+	return withRow(s, s.groupLocked, id, fn)
+}
+
+// withSession runs fn on a live session; sessions past their end are reaped
+// first, so they count as unknown.
+func (s *Server) withSession(kasmID string, fn func(*SessionRecord) error) error {
+	return withRow(s, s.sessionLocked, kasmID, fn)
+}
+
+// withMembership runs fn on a user and a group, both of which must exist.
+func (s *Server) withMembership(userID, groupID string, fn func(*UserRecord, *GroupRecord) error) error {
+	return s.withChange(func() error {
+		u, err := s.userLocked(userID)
+		if err != nil {
+			return err
+		}
+		g, err := s.groupLocked(groupID)
+		if err != nil {
+			return err
+		}
+		return fn(u, g)
+	})
+}
+
+// DeleteUserOutOfBand deletes a user (and its sessions) as an administrator
+// working in the Kasm UI would.
+func (s *Server) DeleteUserOutOfBand(id string) error {
+	return s.withUser(id, func(u *UserRecord) error {
 		s.removeUserLocked(u)
 		return nil
 	})
@@ -72,11 +111,7 @@ func (s *Server) DeleteUserOutOfBand(id string) error {
 // cannot change, a changed username is stripped and lower-cased, and a
 // username taken by another user is refused.
 func (s *Server) EditUser(id string, fn func(*UserRecord)) error {
-	return s.withChange(func() error {
-		u, err := s.userLocked(id)
-		if err != nil {
-			return err
-		}
+	return s.withUser(id, func(u *UserRecord) error {
 		next := u.clone()
 		fn(&next)
 		next.ID = u.ID
@@ -103,11 +138,7 @@ func (s *Server) EditUser(id string, fn func(*UserRecord)) error {
 
 // DeleteGroupOutOfBand deletes a group, system or not, with its memberships.
 func (s *Server) DeleteGroupOutOfBand(id string) error {
-	return s.withChange(func() error {
-		g, err := s.groupLocked(id)
-		if err != nil {
-			return err
-		}
+	return s.withGroup(id, func(g *GroupRecord) error {
 		s.removeGroupLocked(g)
 		return nil
 	})
@@ -116,11 +147,7 @@ func (s *Server) DeleteGroupOutOfBand(id string) error {
 // EditGroup changes a group behind the client's back; fn gets a copy whose
 // id cannot change.
 func (s *Server) EditGroup(id string, fn func(*GroupRecord)) error {
-	return s.withChange(func() error {
-		g, err := s.groupLocked(id)
-		if err != nil {
-			return err
-		}
+	return s.withGroup(id, func(g *GroupRecord) error {
 		next := g.clone()
 		fn(&next)
 		next.ID = g.ID
@@ -132,15 +159,7 @@ func (s *Server) EditGroup(id string, fn func(*GroupRecord)) error {
 
 // RemoveMembershipOutOfBand takes a user out of a group.
 func (s *Server) RemoveMembershipOutOfBand(userID, groupID string) error {
-	return s.withChange(func() error {
-		u, err := s.userLocked(userID)
-		if err != nil {
-			return err
-		}
-		g, err := s.groupLocked(groupID)
-		if err != nil {
-			return err
-		}
+	return s.withMembership(userID, groupID, func(u *UserRecord, g *GroupRecord) error {
 		if !u.memberOf(g.ID) {
 			return fmt.Errorf("user %q is not in group %q: %w", userID, groupID, ErrNotFound)
 		}
@@ -152,15 +171,7 @@ func (s *Server) RemoveMembershipOutOfBand(userID, groupID string) error {
 
 // AddMembershipOutOfBand puts a user into a group.
 func (s *Server) AddMembershipOutOfBand(userID, groupID string) error {
-	return s.withChange(func() error {
-		u, err := s.userLocked(userID)
-		if err != nil {
-			return err
-		}
-		g, err := s.groupLocked(groupID)
-		if err != nil {
-			return err
-		}
+	return s.withMembership(userID, groupID, func(u *UserRecord, g *GroupRecord) error {
 		if !u.memberOf(g.ID) {
 			u.Groups = append(u.Groups, g.ID)
 			s.touch()
@@ -171,11 +182,7 @@ func (s *Server) AddMembershipOutOfBand(userID, groupID string) error {
 
 // RemoveGroupImageOutOfBand withdraws an image from a group.
 func (s *Server) RemoveGroupImageOutOfBand(groupID, imageID string) error {
-	return s.withChange(func() error {
-		g, err := s.groupLocked(groupID)
-		if err != nil {
-			return err
-		}
+	return s.withGroup(groupID, func(g *GroupRecord) error {
 		iid, _ := normalizeID(imageID)
 		if !g.hasImage(iid) {
 			return fmt.Errorf("image %q is not assigned to group %q: %w", imageID, groupID, ErrNotFound)
@@ -213,11 +220,7 @@ func (s *Server) DeleteImageOutOfBand(imageID string) error {
 // DestroySessionOutOfBand makes a session disappear at once, as if its
 // agent had died.
 func (s *Server) DestroySessionOutOfBand(kasmID string) error {
-	return s.withChange(func() error {
-		k, err := s.sessionLocked(kasmID)
-		if err != nil {
-			return err
-		}
+	return s.withSession(kasmID, func(k *SessionRecord) error {
 		s.removeSessionLocked(k.KasmID)
 		return nil
 	})
@@ -231,11 +234,7 @@ func (s *Server) SetSessionStatus(kasmID, status string) error {
 	if status != "" && !slices.Contains(sessionStatuses, status) {
 		return fmt.Errorf("session status %q: %w", status, ErrInvalidArgument)
 	}
-	return s.withChange(func() error {
-		k, err := s.sessionLocked(kasmID)
-		if err != nil {
-			return err
-		}
+	return s.withSession(kasmID, func(k *SessionRecord) error {
 		now := s.now()
 		if status == StatusDeleting {
 			k.DeleteRequested = ptr(now)
@@ -252,11 +251,7 @@ func (s *Server) SetSessionStatus(kasmID, status string) error {
 // ExpireSession moves a session's expiration date into the past, so it is
 // deleted as Kasm deletes sessions nobody kept alive.
 func (s *Server) ExpireSession(kasmID string) error {
-	return s.withChange(func() error {
-		k, err := s.sessionLocked(kasmID)
-		if err != nil {
-			return err
-		}
+	return s.withSession(kasmID, func(k *SessionRecord) error {
 		now := s.now()
 		k.ExpirationDate = now.Add(-time.Microsecond)
 		s.touch()
@@ -287,11 +282,7 @@ var settingKinds = map[string]string{
 // time.Duration; default_image an image id. A nil value removes the
 // setting, so the user's other groups (or the default) decide.
 func (s *Server) SetGroupSetting(groupID, name string, value any) error {
-	return s.withChange(func() error {
-		g, err := s.groupLocked(groupID)
-		if err != nil {
-			return err
-		}
+	return s.withGroup(groupID, func(g *GroupRecord) error {
 		if value == nil {
 			delete(g.Settings, name)
 			s.touch()
@@ -434,11 +425,7 @@ func (s *Server) UserByName(username string) (UserRecord, bool) {
 func (s *Server) Users() []UserRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]UserRecord, 0, len(s.userOrder))
-	for _, id := range s.userOrder {
-		out = append(out, s.users[id].clone())
-	}
-	return out
+	return copiesInOrder(s.userOrder, s.users)
 }
 
 // Group returns a copy of the group with the given id.
@@ -466,32 +453,20 @@ func (s *Server) GroupByName(name string) (GroupRecord, bool) {
 func (s *Server) Groups() []GroupRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]GroupRecord, 0, len(s.groupOrder))
-	for _, id := range s.groupOrder {
-		out = append(out, s.groups[id].clone())
-	}
-	return out
+	return copiesInOrder(s.groupOrder, s.groups)
 }
 
 // Images returns copies of every image in creation order.
 func (s *Server) Images() []ImageRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]ImageRecord, 0, len(s.imageOrder))
-	for _, id := range s.imageOrder {
-		out = append(out, s.images[id].clone())
-	}
-	return out
+	return copiesInOrder(s.imageOrder, s.images)
 }
 
 // Session returns a copy of a live session with its current status.
 func (s *Server) Session(kasmID string) (SessionRecord, bool) {
 	var out SessionRecord
-	err := s.withChange(func() error {
-		k, err := s.sessionLocked(kasmID)
-		if err != nil {
-			return err
-		}
+	err := s.withSession(kasmID, func(k *SessionRecord) error {
 		out = k.clone()
 		out.Status, _ = s.statusLocked(k, s.now())
 		return nil
@@ -515,5 +490,15 @@ func (s *Server) Sessions() []SessionRecord {
 		}
 		return nil
 	})
+	return out
+}
+
+// copiesInOrder copies the rows named by order, in that order, so callers
+// can read them without holding the lock.
+func copiesInOrder[R any, P interface{ clone() R }](order []string, rows map[string]P) []R {
+	out := make([]R, 0, len(order))
+	for _, id := range order {
+		out = append(out, rows[id].clone())
+	}
 	return out
 }
