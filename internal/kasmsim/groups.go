@@ -11,35 +11,24 @@ import (
 // membershipTarget resolves target_user and target_group of add_user_group
 // and remove_user_group, answering their errors.
 func (c *call) membershipTarget() (u *UserRecord, g *GroupRecord, uidSent, gidSent any, fail *response) {
-	s := c.s
 	tu, _ := objectValue(c.body, "target_user")
 	tg, _ := objectValue(c.body, "target_group")
 	uidSent, uidPresent := value(tu, "user_id")
 	gidSent, gidPresent := value(tg, "group_id")
 	if !uidPresent || !gidPresent {
-		r := errorResponse(http.StatusBadRequest, "Invalid Request: Missing required parameters")
+		r := missingParameters(http.StatusBadRequest)
 		return nil, nil, nil, nil, &r
 	}
-	badUser := errorf(http.StatusBadRequest, "Invalid User ID (%s)", display(uidSent))
-	uid, wellFormed := idValue(uidSent)
-	if !wellFormed {
-		r := c.malformed(badUser)
-		return nil, nil, nil, nil, &r
+	u, fail = findByUUID(c, c.s.users, uidSent, errorf(http.StatusBadRequest, "Invalid User ID (%s)", display(uidSent)))
+	if fail != nil {
+		return nil, nil, nil, nil, fail
 	}
-	if u = s.users[uid]; u == nil {
-		return nil, nil, nil, nil, &badUser
-	}
-	badGroup := errorf(http.StatusBadRequest, "Invalid Group ID (%s)", display(gidSent))
-	gid, wellFormed := idValue(gidSent)
-	if !wellFormed {
-		r := c.malformed(badGroup)
-		return nil, nil, nil, nil, &r
-	}
-	if g = s.groups[gid]; g == nil {
-		return nil, nil, nil, nil, &badGroup
+	g, fail = findByUUID(c, c.s.groups, gidSent, errorf(http.StatusBadRequest, "Invalid Group ID (%s)", display(gidSent)))
+	if fail != nil {
+		return nil, nil, nil, nil, fail
 	}
 	if g.IsSystem && !c.key.has(PermGroupsModifySystem) {
-		r := errorResponse(http.StatusUnauthorized, "Unauthorized")
+		r := unauthorized()
 		return nil, nil, nil, nil, &r
 	}
 	return u, g, uidSent, gidSent, nil
@@ -202,17 +191,41 @@ func (c *call) updateGroup() response {
 	return groupAnswer(g)
 }
 
-func (c *call) deleteGroup() response {
-	s := c.s
+// targetGroup finds target_group.group_id for the endpoints that answer a
+// missing or unknown group with HTTP 200.
+func (c *call) targetGroup() (*GroupRecord, *response) {
 	tg, _ := objectValue(c.body, "target_group")
 	sent, present := value(tg, "group_id")
 	if !present {
-		return errorResponse(http.StatusOK, "Invalid Request: Missing required parameters")
+		r := missingParameters(http.StatusOK)
+		return nil, &r
 	}
-	id, _ := idValue(sent)
-	g := s.groups[id]
-	if g == nil {
-		return errorf(http.StatusOK, "Group %s does not exist", display(sent))
+	return findGroup(c.s, sent)
+}
+
+// findGroup finds a group_id sent to the endpoints that answer an unknown
+// group with HTTP 200.
+func findGroup(s *Server, sent any) (*GroupRecord, *response) {
+	return findByID(s.groups, sent, errorf(http.StatusOK, "Group %s does not exist", display(sent)))
+}
+
+// viewableTargetGroup is targetGroup for the endpoints that list a group's
+// contents, which a key may see in a system group only with Groups View
+// System.
+func (c *call) viewableTargetGroup() (*GroupRecord, *response) {
+	g, fail := c.targetGroup()
+	if fail == nil && g.IsSystem && !c.key.has(PermGroupsViewSystem) {
+		r := unauthorized()
+		return nil, &r
+	}
+	return g, fail
+}
+
+func (c *call) deleteGroup() response {
+	s := c.s
+	g, fail := c.targetGroup()
+	if fail != nil {
+		return *fail
 	}
 	if g.IsSystem {
 		return errorf(http.StatusOK, "Group (%s) is a protected group and cannot be deleted", g.Name)
@@ -226,18 +239,9 @@ func (c *call) deleteGroup() response {
 
 func (c *call) getUsersGroup() response {
 	s := c.s
-	tg, _ := objectValue(c.body, "target_group")
-	sent, present := value(tg, "group_id")
-	if !present {
-		return errorResponse(http.StatusOK, "Invalid Request: Missing required parameters")
-	}
-	id, _ := idValue(sent)
-	g := s.groups[id]
-	if g == nil {
-		return errorf(http.StatusOK, "Group %s does not exist", display(sent))
-	}
-	if g.IsSystem && !c.key.has(PermGroupsViewSystem) {
-		return errorResponse(http.StatusUnauthorized, "Unauthorized")
+	g, fail := c.viewableTargetGroup()
+	if fail != nil {
+		return *fail
 	}
 	var members []*UserRecord
 	for _, uid := range s.userOrder {
@@ -245,52 +249,41 @@ func (c *call) getUsersGroup() response {
 			members = append(members, u)
 		}
 	}
-	pageSize := 100
-	if n, valid := intValue(c.body["page_size"]); valid && n > 0 {
-		pageSize = n
-	}
-	page, _ := intValue(c.body["page"])
-	page = max(page, 0)
-	start := min(page*pageSize, len(members))
-	end := min(start+pageSize, len(members))
-	users := make([]map[string]any, 0, end-start)
-	for _, u := range members[start:end] {
+	onPage, _, _ := pageOf(c.body, members)
+	users := make([]map[string]any, 0, len(onPage))
+	for _, u := range onPage {
 		users = append(users, map[string]any{"name": u.Username, "user_id": u.ID})
 	}
 	return answer(map[string]any{"users": users, "total": len(members)})
 }
 
-// groupImageTarget resolves target_group and target_image of the group image
-// endpoints; modify says whether the call changes the group.
-func (c *call) groupImageTarget(modify bool) (g *GroupRecord, img *ImageRecord, fail *response) {
-	s := c.s
+// groupImageTarget resolves target_group and target_image of the endpoints
+// that assign images to groups.
+func (c *call) groupImageTarget() (g *GroupRecord, img *ImageRecord, fail *response) {
 	tg, _ := objectValue(c.body, "target_group")
 	ti, _ := objectValue(c.body, "target_image")
 	gidSent, gidPresent := value(tg, "group_id")
 	iidSent, iidPresent := value(ti, "image_id")
 	if !gidPresent || !iidPresent {
-		r := errorResponse(http.StatusOK, "Invalid Request: Missing required parameters")
+		r := missingParameters(http.StatusOK)
 		return nil, nil, &r
 	}
-	gid, _ := idValue(gidSent)
-	if g = s.groups[gid]; g == nil {
-		r := errorf(http.StatusOK, "Group %s does not exist", display(gidSent))
-		return nil, nil, &r
+	if g, fail = findGroup(c.s, gidSent); fail != nil {
+		return nil, nil, fail
 	}
-	iid, _ := idValue(iidSent)
-	if img = s.images[iid]; img == nil {
-		r := errorf(http.StatusOK, "Image %s does not exist", display(iidSent))
-		return nil, nil, &r
+	img, fail = findByID(c.s.images, iidSent, errorf(http.StatusOK, "Image %s does not exist", display(iidSent)))
+	if fail != nil {
+		return nil, nil, fail
 	}
-	if modify && g.IsSystem && !c.key.has(PermGroupsModifySystem) {
-		r := errorResponse(http.StatusUnauthorized, "Unauthorized")
+	if g.IsSystem && !c.key.has(PermGroupsModifySystem) {
+		r := unauthorized()
 		return nil, nil, &r
 	}
 	return g, img, nil
 }
 
 func (c *call) addImagesGroup() response {
-	g, img, fail := c.groupImageTarget(true)
+	g, img, fail := c.groupImageTarget()
 	if fail != nil {
 		return *fail
 	}
@@ -303,7 +296,7 @@ func (c *call) addImagesGroup() response {
 }
 
 func (c *call) removeImagesGroup() response {
-	g, img, fail := c.groupImageTarget(true)
+	g, img, fail := c.groupImageTarget()
 	if fail != nil {
 		return *fail
 	}
@@ -317,18 +310,9 @@ func (c *call) removeImagesGroup() response {
 
 func (c *call) getImagesGroup() response {
 	s := c.s
-	tg, _ := objectValue(c.body, "target_group")
-	sent, present := value(tg, "group_id")
-	if !present {
-		return errorResponse(http.StatusOK, "Invalid Request: Missing required parameters")
-	}
-	id, _ := idValue(sent)
-	g := s.groups[id]
-	if g == nil {
-		return errorf(http.StatusOK, "Group %s does not exist", display(sent))
-	}
-	if g.IsSystem && !c.key.has(PermGroupsViewSystem) {
-		return errorResponse(http.StatusUnauthorized, "Unauthorized")
+	g, fail := c.viewableTargetGroup()
+	if fail != nil {
+		return *fail
 	}
 	images := []map[string]any{}
 	for _, gi := range g.Images {

@@ -122,7 +122,7 @@ func (c *call) authenticate(ep endpoint) (response, bool) {
 	c.key = k
 
 	if k.ReadOnly && !ep.readOnly && (s.opts.StrictReadOnly || !ep.readOnlyBypass) {
-		return errorResponse(http.StatusUnauthorized, "Unauthorized"), true
+		return unauthorized(), true
 	}
 
 	if raw, present := value(c.body, "user_id"); present {
@@ -153,7 +153,7 @@ func (c *call) authenticate(ep endpoint) (response, bool) {
 		accepted = append(slices.Clone(accepted), PermUser)
 	}
 	if !k.hasAny(accepted) {
-		return errorResponse(http.StatusUnauthorized, "Unauthorized"), true
+		return unauthorized(), true
 	}
 	return response{}, false
 }
@@ -196,6 +196,40 @@ func idValue(v any) (string, bool) {
 		return "", false
 	}
 	return normalizeID(s)
+}
+
+// findByID finds the row a request names by id, in either form; an id that
+// is not a UUID names no row, so both get notFound.
+func findByID[T any](rows map[string]*T, sent any, notFound response) (*T, *response) {
+	id, _ := idValue(sent)
+	if row := rows[id]; row != nil {
+		return row, nil
+	}
+	return nil, &notFound
+}
+
+// findByUUID is findByID for handlers that hand the id to PostgreSQL
+// unchecked, so an id that is not a UUID gets c.malformed(notFound).
+func findByUUID[T any](c *call, rows map[string]*T, sent any, notFound response) (*T, *response) {
+	if _, wellFormed := idValue(sent); !wellFormed {
+		r := c.malformed(notFound)
+		return nil, &r
+	}
+	return findByID(rows, sent, notFound)
+}
+
+// pageOf returns the page of items that the body's page and page_size (100
+// by default) ask for; page is the page number, sent whether one was given.
+func pageOf[T any](body map[string]any, items []T) (onPage []T, page int, sent bool) {
+	pageSize := 100
+	if n, valid := intValue(body["page_size"]); valid && n > 0 {
+		pageSize = n
+	}
+	page, sent = intValue(body["page"])
+	page = max(page, 0)
+	start := min(page*pageSize, len(items))
+	end := min(start+pageSize, len(items))
+	return items[start:end], page, sent
 }
 
 // intValue reads a JSON number (or a Go number handed to a hook) that holds

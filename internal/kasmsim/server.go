@@ -341,6 +341,18 @@ func errorf(status int, format string, args ...any) response {
 	return errorResponse(status, fmt.Sprintf(format, args...))
 }
 
+// missingParameters is the answer to a request without a parameter the
+// endpoint needs; endpoints differ in the status they send it with.
+func missingParameters(status int) response {
+	return errorResponse(status, "Invalid Request: Missing required parameters")
+}
+
+// unauthorized is the answer to a key without the permission an action
+// needs.
+func unauthorized() response {
+	return errorResponse(http.StatusUnauthorized, "Unauthorized")
+}
+
 // htmlError500Body is what Kasm shows for an unhandled exception.
 const htmlError500Body = "<html><body>An unhandled exception occurred check logs for details<body><html>"
 

@@ -409,7 +409,7 @@ func (c *call) keepalive() response {
 	s := c.s
 	k := c.kasm
 	if k == nil {
-		return errorResponse(http.StatusBadRequest, "Invalid Request: Missing required parameters")
+		return missingParameters(http.StatusBadRequest)
 	}
 	status, _ := s.statusLocked(k, c.now)
 	if isDeleting(status) || status == StatusPausing || status == StatusStopping {

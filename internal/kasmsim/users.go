@@ -122,12 +122,12 @@ func (c *call) createUser() response {
 	s := c.s
 	tu, ok := objectValue(c.body, "target_user")
 	if !ok {
-		return errorResponse(http.StatusBadRequest, "Invalid Request: Missing required parameters")
+		return missingParameters(http.StatusBadRequest)
 	}
 	sent, _ := stringValue(tu, "username")
 	username := normalizeUsername(sent)
 	if username == "" {
-		return errorResponse(http.StatusBadRequest, "Invalid Request: Missing required parameters")
+		return missingParameters(http.StatusBadRequest)
 	}
 	if s.usersByName[username] != "" {
 		return errorf(http.StatusBadRequest, "Error creating user (%s): (User already exists)", sent)
@@ -337,14 +337,7 @@ func (c *call) getUsers() response {
 		return empty()
 	}
 
-	pageSize := 100
-	if n, valid := intValue(c.body["page_size"]); valid && n > 0 {
-		pageSize = n
-	}
-	page, pageSent := intValue(c.body["page"])
-	page = max(page, 0)
-	start := min(page*pageSize, len(matched))
-	end := min(start+pageSize, len(matched))
+	onPage, page, pageSent := pageOf(c.body, matched)
 
 	showGroups := c.key.has(PermGroupsView)
 	showKasms := c.key.has(PermSessionsView)
@@ -355,8 +348,8 @@ func (c *call) getUsers() response {
 			byUser[k.UserID] = append(byUser[k.UserID], k)
 		}
 	}
-	users := make([]map[string]any, 0, end-start)
-	for _, u := range matched[start:end] {
+	users := make([]map[string]any, 0, len(onPage))
+	for _, u := range onPage {
 		lastSession := "None"
 		if u.LastSession != nil {
 			lastSession = pyTime(*u.LastSession)
@@ -417,7 +410,7 @@ func (c *call) updateUser() response {
 		return errorResponse(http.StatusBadRequest, "Unknown User")
 	}
 	if s.isAdminUserLocked(u) && !c.key.has(PermUsersModifyAdmin) {
-		return errorResponse(http.StatusUnauthorized, "Unauthorized")
+		return unauthorized()
 	}
 
 	patch, bad := readUserPatch(tu, updateUserTextFields, false)
@@ -479,7 +472,7 @@ func (c *call) deleteUser() response {
 	tu, _ := objectValue(c.body, "target_user")
 	raw, present := value(tu, "user_id")
 	if !present {
-		return errorResponse(http.StatusBadRequest, "Invalid Request: Missing required parameters")
+		return missingParameters(http.StatusBadRequest)
 	}
 	notFound := errorf(http.StatusBadRequest, "Unknown user (%s)", display(raw))
 	id, wellFormed := idValue(raw)
@@ -530,7 +523,7 @@ func (c *call) getLogin() response {
 	tu, _ := objectValue(c.body, "target_user")
 	raw, present := value(tu, "user_id")
 	if !present {
-		return errorResponse(http.StatusBadRequest, "Invalid Request: Missing required parameters")
+		return missingParameters(http.StatusBadRequest)
 	}
 	u := s.lookupUser(raw)
 	if u == nil {
@@ -547,7 +540,7 @@ func (c *call) getAttributes() response {
 	tu, _ := objectValue(c.body, "target_user")
 	u, sent, given := s.targetUserLocked(tu)
 	if !given {
-		return errorResponse(http.StatusBadRequest, "Invalid Request: Missing required parameters")
+		return missingParameters(http.StatusBadRequest)
 	}
 	if u == nil {
 		return errorf(http.StatusBadRequest, "No user found with name/id: (%s)", display(sent))
@@ -587,7 +580,7 @@ func (c *call) updateUserAttributes() response {
 		return errorResponse(http.StatusBadRequest, "Missing or invalid user")
 	}
 	if s.isAdminUserLocked(u) && !c.key.has(PermUsersModifyAdmin) {
-		return errorResponse(http.StatusUnauthorized, "Unauthorized")
+		return unauthorized()
 	}
 	if _, present := value(ta, "ssh_private_key"); present {
 		return errorResponse(http.StatusBadRequest,
