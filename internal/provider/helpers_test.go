@@ -11,10 +11,14 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/acctest"
 	"github.com/workspaces-iac/terraform-provider-kasm/internal/kasm"
@@ -249,4 +253,223 @@ func expectNoStateResourceOfType(types ...string) statecheck.StateCheck {
 		}
 		return nil
 	})
+}
+
+// testAccGroupLink describes, for the tests, one of the resources that link a group with one
+// other object, the member: kasm_group_image and kasm_group_membership. Both are built on the
+// same provider code, so they share their configurations, API checks and the steps that test
+// that code the same way.
+type testAccGroupLink struct {
+	// resourceType is the resource's type, for example "kasm_group_image".
+	resourceType string
+	// memberAttribute is the attribute holding the member's id, for example "image_id".
+	memberAttribute string
+	// member names the member's kind in failures, for example "image".
+	member string
+	// linkedTo says how a linked member relates to its group, for example "assigned to".
+	linkedTo string
+	// groupPriority is the priority of the group config creates.
+	groupPriority int
+	// isLinked asks the API whether the member is linked to the group; a missing group or
+	// member is not linked.
+	isLinked func(ctx context.Context, client *kasm.Client, groupID, memberID string) (bool, error)
+}
+
+// address is the address of the link in the configurations the helpers render.
+func (l testAccGroupLink) address() string {
+	return l.resourceType + ".test"
+}
+
+// config renders a kasm_group and the link of memberID to it.
+func (l testAccGroupLink) config(groupName, memberID string) string {
+	return testAccGroupConfig(groupName, l.groupPriority) + l.block("kasm_group.test.id", fmt.Sprintf("%q", memberID))
+}
+
+// literalConfig renders the link between an existing group and an existing member.
+func (l testAccGroupLink) literalConfig(groupID, memberID string) string {
+	return l.block(fmt.Sprintf("%q", groupID), fmt.Sprintf("%q", memberID))
+}
+
+// block renders the link resource with the given HCL expressions for its two ids.
+func (l testAccGroupLink) block(groupID, memberID string) string {
+	return fmt.Sprintf(`
+resource %q "test" {
+  %-8s = %s
+  %-8s = %s
+}
+`, l.resourceType, "group_id", groupID, l.memberAttribute, memberID)
+}
+
+// checkDestroy accepts only links the API no longer shows, and groups it no longer lists.
+func (l testAccGroupLink) checkDestroy(t *testing.T) resource.TestCheckFunc {
+	return func(state *terraform.State) error {
+		for _, attrs := range resourcesOfType(state, l.resourceType) {
+			groupID, memberID := attrs["group_id"], attrs[l.memberAttribute]
+			linked, err := l.isLinked(t.Context(), acctest.Client(t), groupID, memberID)
+			if err != nil {
+				return err
+			}
+			if linked {
+				return fmt.Errorf("%s %s is still %s group %s", l.member, memberID, l.linkedTo, groupID)
+			}
+		}
+		return testAccCheckGroupDestroy(t)(state)
+	}
+}
+
+// checkInKasm checks the link in state against the API, and its composite id.
+func (l testAccGroupLink) checkInKasm(t *testing.T) statecheck.StateCheck {
+	return checkThroughAPI(l.address(), func(ctx context.Context, attrs map[string]any) error {
+		groupID, memberID := stringAttr(attrs, "group_id"), stringAttr(attrs, l.memberAttribute)
+		if want := kasmNormalize(groupID) + "/" + kasmNormalize(memberID); stringAttr(attrs, "id") != want {
+			return fmt.Errorf("id = %q, want %q", stringAttr(attrs, "id"), want)
+		}
+		linked, err := l.isLinked(ctx, acctest.Client(t), groupID, memberID)
+		if err != nil {
+			return err
+		}
+		if !linked {
+			return fmt.Errorf("Kasm does not list %s %s in group %s", l.member, memberID, groupID)
+		}
+		return nil
+	})
+}
+
+// checkNotLinked checks through the API that memberID is not linked to the group in state.
+func (l testAccGroupLink) checkNotLinked(t *testing.T, memberID string) statecheck.StateCheck {
+	return checkThroughAPI(l.address(), func(ctx context.Context, attrs map[string]any) error {
+		linked, err := l.isLinked(ctx, acctest.Client(t), stringAttr(attrs, "group_id"), memberID)
+		if err != nil {
+			return err
+		}
+		if linked {
+			return fmt.Errorf("the replaced %s %s is still %s the group", l.member, memberID, l.linkedTo)
+		}
+		return nil
+	})
+}
+
+// basicSteps create the link of first to a new group, import it with both id forms, write
+// first's id dashed (an in-place update that keeps the id) and then link second instead.
+func (l testAccGroupLink) basicSteps(t *testing.T, groupName, first, second string) []resource.TestStep {
+	address := l.address()
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	return []resource.TestStep{
+		{
+			Config: l.config(groupName, first),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(address, tfjsonpath.New(l.memberAttribute), knownvalue.StringExact(first)),
+				statecheck.CompareValuePairs(address, tfjsonpath.New("group_id"),
+					testAccGroupAddress, tfjsonpath.New("id"), compare.ValuesSame()),
+				l.checkInKasm(t),
+				sameID.AddStateValue(address, tfjsonpath.New("id")),
+			},
+		},
+		{
+			ResourceName:      address,
+			ImportState:       true,
+			ImportStateVerify: true,
+		},
+		{
+			ResourceName: address,
+			ImportState:  true,
+			ImportStateIdFunc: func(state *terraform.State) (string, error) {
+				groupID := state.RootModule().Resources[testAccGroupAddress].Primary.ID
+				return acctest.DashedID(groupID) + "/" + acctest.DashedID(first), nil
+			},
+			ImportStateVerify: true,
+		},
+		{
+			// The same member written dashed is not a different link.
+			Config: l.config(groupName, acctest.DashedID(first)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				l.checkInKasm(t),
+				sameID.AddStateValue(address, tfjsonpath.New("id")),
+			},
+		},
+		{
+			Config: l.config(groupName, second),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionDestroyBeforeCreate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				l.checkInKasm(t),
+				l.checkNotLinked(t, first),
+			},
+		},
+	}
+}
+
+// driftSteps create the link of memberID to a new group, undo the link outside Terraform with
+// unlink (the plan creates it again), then delete the group outside Terraform (the plan
+// creates both again).
+func (l testAccGroupLink) driftSteps(t *testing.T, groupName, memberID string,
+	unlink func(ctx context.Context, client *kasm.Client, groupID string) error,
+) []resource.TestStep {
+	config := l.config(groupName, memberID)
+	groupID := func() string {
+		group, err := testAccGroupByName(t.Context(), acctest.Client(t), groupName)
+		if err != nil {
+			t.Fatalf("finding the group: %v", err)
+		}
+		return group.ID
+	}
+	return []resource.TestStep{
+		{
+			Config: config,
+		},
+		{
+			PreConfig: func() {
+				if err := unlink(t.Context(), acctest.Client(t), groupID()); err != nil {
+					t.Fatalf("undoing the link outside Terraform: %v", err)
+				}
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(l.address(), plancheck.ResourceActionCreate)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{l.checkInKasm(t)},
+		},
+		{
+			PreConfig: func() {
+				if err := acctest.Client(t).DeleteGroup(t.Context(), groupID(), true); err != nil {
+					t.Fatalf("deleting the group: %v", err)
+				}
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccGroupAddress, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(l.address(), plancheck.ResourceActionCreate),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{l.checkInKasm(t)},
+		},
+	}
+}
+
+// testAccUnknownID is a well-formed id no Kasm object has.
+const testAccUnknownID = "0000000000000000000000000000abcd"
+
+// unknownMemberStep links an unknown member to groupID: the create fails on the member's attribute.
+func (l testAccGroupLink) unknownMemberStep(groupID string) resource.TestStep {
+	return resource.TestStep{
+		Config:      l.literalConfig(groupID, testAccUnknownID),
+		ExpectError: acctest.ExpectErrorText(l.memberAttribute, "No Kasm "+l.member+" has the id "+testAccUnknownID+"."),
+	}
+}
+
+// unknownGroupStep links memberID to an unknown group: the create fails on group_id.
+func (l testAccGroupLink) unknownGroupStep(memberID string) resource.TestStep {
+	return resource.TestStep{
+		Config:      l.literalConfig(testAccUnknownID, memberID),
+		ExpectError: acctest.ExpectErrorText("group_id", "No Kasm group has the id "+testAccUnknownID+"."),
+	}
 }
