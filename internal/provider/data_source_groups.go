@@ -146,7 +146,7 @@ func groupsModelFromAPI(groups []kasm.Group, nameFilter types.String) groupsData
 		model.Groups = append(model.Groups, groupModel{
 			ID:          kasmtypes.NewIDValue(g.ID),
 			Name:        types.StringValue(g.Name),
-			Description: groupDescriptionValue(g.Description),
+			Description: nullableString(g.Description),
 			Priority:    types.Int64Value(int64(g.Priority)),
 			IsSystem:    types.BoolValue(g.IsSystem),
 		})

@@ -392,34 +392,18 @@ func imageModelFromAPI(image kasm.Image) imageModel {
 		ImageSrc:              types.StringValue(image.ImageSrc),
 		ImageType:             types.StringValue(image.ImageType),
 		Categories:            categories,
-		DefaultCategory:       imageOptionalString(image.DefaultCategory),
-		DockerRegistry:        imageOptionalString(image.DockerRegistry),
+		DefaultCategory:       nullableString(image.DefaultCategory),
+		DockerRegistry:        nullableString(image.DockerRegistry),
 		RestrictToZone:        types.BoolValue(image.RestrictToZone),
-		ZoneID:                imageOptionalID(image.ZoneID),
-		ZoneName:              imageOptionalString(image.ZoneName),
+		ZoneID:                nullableID(image.ZoneID),
+		ZoneName:              nullableString(image.ZoneName),
 		RestrictToServer:      types.BoolValue(image.RestrictToServer),
-		ServerID:              imageOptionalID(image.ServerID),
-		ServerPoolID:          imageOptionalID(image.ServerPoolID),
+		ServerID:              nullableID(image.ServerID),
+		ServerPoolID:          nullableID(image.ServerPoolID),
 		SessionTimeLimit:      imageOptionalSeconds(image.SessionTimeLimit),
-		PersistentProfilePath: imageOptionalString(image.PersistentProfilePath),
-		LinkURL:               imageOptionalString(image.LinkURL),
+		PersistentProfilePath: nullableString(image.PersistentProfilePath),
+		LinkURL:               nullableString(image.LinkURL),
 	}
-}
-
-// imageOptionalString maps the "" the client returns for a null member to a null string.
-func imageOptionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-// imageOptionalID maps the "" the client returns for a null id to a null id.
-func imageOptionalID(id string) kasmtypes.IDValue {
-	if id == "" {
-		return kasmtypes.NewIDNull()
-	}
-	return kasmtypes.NewIDValue(id)
 }
 
 // imageOptionalSeconds maps the 0 Kasm uses for "no limit" to null.

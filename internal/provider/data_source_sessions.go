@@ -173,24 +173,16 @@ func sessionsDataSourceItems(kasms []kasm.Kasm, userID, imageID string) []sessio
 		}
 		items = append(items, sessionsDataSourceItem{
 			ID:             kasmtypes.NewIDValue(k.ID),
-			UserID:         sessionIDValue(k.UserID),
-			Username:       sessionOptionalString(k.User.Username),
-			ImageID:        sessionIDValue(k.ImageID),
-			ImageName:      sessionOptionalString(sessionImageName(k.Image)),
+			UserID:         nullableID(k.UserID),
+			Username:       nullableString(k.User.Username),
+			ImageID:        nullableID(k.ImageID),
+			ImageName:      nullableString(sessionImageName(k.Image)),
 			Status:         types.StringValue(k.OperationalStatus),
-			ShareID:        sessionOptionalString(k.ShareID),
-			StartDate:      sessionDate(k.StartDate),
-			ExpirationDate: sessionDate(k.ExpirationDate),
-			Hostname:       sessionOptionalString(hostname),
+			ShareID:        nullableString(k.ShareID),
+			StartDate:      rfc3339(k.StartDate),
+			ExpirationDate: rfc3339(k.ExpirationDate),
+			Hostname:       nullableString(hostname),
 		})
 	}
 	return items
-}
-
-// sessionIDValue is an id attribute value, null when Kasm sent none.
-func sessionIDValue(id string) kasmtypes.IDValue {
-	if id == "" {
-		return kasmtypes.NewIDNull()
-	}
-	return kasmtypes.NewIDValue(id)
 }

@@ -390,20 +390,11 @@ func groupModelFromAPI(group kasm.Group, forceDelete types.Bool) groupResourceMo
 	return groupResourceModel{
 		ID:          kasmtypes.NewIDValue(group.ID),
 		Name:        types.StringValue(group.Name),
-		Description: groupDescriptionValue(group.Description),
+		Description: nullableString(group.Description),
 		Priority:    types.Int64Value(int64(group.Priority)),
 		IsSystem:    types.BoolValue(group.IsSystem),
 		ForceDelete: forceDelete,
 	}
-}
-
-// groupDescriptionValue maps Kasm's description to Terraform: Kasm answers a cleared
-// description as "" or null, and both mean "no description".
-func groupDescriptionValue(description string) types.String {
-	if description == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(description)
 }
 
 // findGroupByID returns the group with the given id (either form), or nil.

@@ -741,10 +741,10 @@ func sessionModelFromKasm(m *sessionResourceModel, k kasm.Kasm) {
 		m.Username = types.StringValue(k.User.Username)
 	}
 	m.Status = types.StringValue(k.OperationalStatus)
-	m.ShareID = sessionOptionalString(k.ShareID)
-	m.ImageName = sessionOptionalString(sessionImageName(k.Image))
-	m.StartDate = sessionDate(k.StartDate)
-	m.ExpirationDate = sessionDate(k.ExpirationDate)
+	m.ShareID = nullableString(k.ShareID)
+	m.ImageName = nullableString(sessionImageName(k.Image))
+	m.StartDate = rfc3339(k.StartDate)
+	m.ExpirationDate = rfc3339(k.ExpirationDate)
 }
 
 // sessionImageName is the name the Kasm UI shows for an image: its friendly name, or the
@@ -754,21 +754,6 @@ func sessionImageName(image kasm.SessionImage) string {
 		return image.FriendlyName
 	}
 	return image.Name
-}
-
-// sessionDate formats a Kasm date as RFC 3339 in UTC, or null.
-func sessionDate(t *time.Time) types.String {
-	if t == nil {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
-}
-
-func sessionOptionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }
 
 // sessionTokenFromKasmURL returns the token at the end of a connection path

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"time"
-
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -180,21 +178,4 @@ func groupIDsValue(groups []kasm.GroupRef) (types.Set, diag.Diagnostics) {
 		elements = append(elements, kasmtypes.NewIDValue(g.ID))
 	}
 	return types.SetValue(kasmtypes.IDType{}, elements)
-}
-
-// nullableString maps Kasm's empty or null strings to null: Kasm cannot clear a field to null,
-// so the provider writes "" and both mean "not set".
-func nullableString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
-// rfc3339 formats a Kasm date (UTC) as RFC 3339, or null when Kasm has none.
-func rfc3339(t *time.Time) types.String {
-	if t == nil {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
 }
