@@ -75,30 +75,43 @@ func readUserPatch(tu map[string]any, fields []userTextField, strip bool) (p use
 		}
 		p.text[f.key] = sv
 	}
-	for key, dst := range map[string]**bool{"locked": &p.locked, "disabled": &p.disabled} {
-		if v, present := value(tu, key); present {
-			b, isBool := v.(bool)
-			if !isBool {
-				return p, true
-			}
-			*dst = &b
-		}
-	}
-	if v, present := value(tu, "realm"); present {
-		r, isString := v.(string)
-		if !isString {
-			return p, true
-		}
-		p.realm = &r
-	}
-	if v, present := value(tu, "password"); present {
-		pw, isString := v.(string)
-		if !isString {
-			return p, true
-		}
-		p.password = pw
+	if !readOptional(tu, map[string]**bool{"locked": &p.locked, "disabled": &p.disabled}) ||
+		!readOptional(tu, map[string]**string{"realm": &p.realm}) ||
+		!readTyped(tu, map[string]*string{"password": &p.password}) {
+		return p, true
 	}
 	return p, false
+}
+
+// readTyped copies each value obj sends (present and not null) for a key of
+// dsts into its destination, leaving the others alone. It reports false when
+// a value has another JSON type, which the real handlers crash on.
+func readTyped[T any](obj map[string]any, dsts map[string]*T) bool {
+	for key, dst := range dsts {
+		if v, sent := value(obj, key); sent {
+			typed, isT := v.(T)
+			if !isT {
+				return false
+			}
+			*dst = typed
+		}
+	}
+	return true
+}
+
+// readOptional is readTyped for optional columns, whose destinations stay
+// nil unless the key is sent.
+func readOptional[T any](obj map[string]any, dsts map[string]**T) bool {
+	for key, dst := range dsts {
+		if _, sent := value(obj, key); sent {
+			var v T
+			if !readTyped(obj, map[string]*T{key: &v}) {
+				return false
+			}
+			*dst = &v
+		}
+	}
+	return true
 }
 
 func (p userPatch) apply(u *UserRecord, fields []userTextField) {
@@ -163,13 +176,21 @@ func (c *call) createUser() response {
 // targetUserLocked finds target_user by user_id (which wins when present) or
 // username. sent is the value that was looked up, for error messages.
 func (s *Server) targetUserLocked(tu map[string]any) (u *UserRecord, sent any, given bool) {
-	if raw, present := value(tu, "user_id"); present {
-		return s.lookupUser(raw), raw, true
+	if u, raw, present := s.userByIDField(tu); present {
+		return u, raw, true
 	}
 	if name, present := stringValue(tu, "username"); present && name != "" {
 		return s.userByNameLocked(name), name, true
 	}
 	return nil, nil, false
+}
+
+// userByIDField finds the user obj's user_id names, in either id form; sent
+// is the value given, for error messages, and present false when there was
+// none.
+func (s *Server) userByIDField(obj map[string]any) (u *UserRecord, sent any, present bool) {
+	sent, present = value(obj, "user_id")
+	return s.lookupUser(sent), sent, present
 }
 
 func (c *call) getUser() response {
@@ -401,13 +422,9 @@ func (c *call) updateUser() response {
 	if !present {
 		return errorResponse(http.StatusBadRequest, "Invalid Request")
 	}
-	id, wellFormed := idValue(raw)
-	if !wellFormed {
-		return c.malformed(errorResponse(http.StatusBadRequest, "Unknown User"))
-	}
-	u := s.users[id]
-	if u == nil {
-		return errorResponse(http.StatusBadRequest, "Unknown User")
+	u, fail := findByUUID(c, s.users, raw, errorResponse(http.StatusBadRequest, "Unknown User"))
+	if fail != nil {
+		return *fail
 	}
 	if s.isAdminUserLocked(u) && !c.key.has(PermUsersModifyAdmin) {
 		return unauthorized()
@@ -474,14 +491,9 @@ func (c *call) deleteUser() response {
 	if !present {
 		return missingParameters(http.StatusBadRequest)
 	}
-	notFound := errorf(http.StatusBadRequest, "Unknown user (%s)", display(raw))
-	id, wellFormed := idValue(raw)
-	if !wellFormed {
-		return c.malformed(notFound)
-	}
-	u := s.users[id]
-	if u == nil {
-		return notFound
+	u, fail := findByUUID(c, s.users, raw, errorf(http.StatusBadRequest, "Unknown user (%s)", display(raw)))
+	if fail != nil {
+		return *fail
 	}
 	if s.isAdminUserLocked(u) && !c.key.has(PermUsersModifyAdmin) {
 		return errorf(http.StatusUnauthorized, "API Key (%s) unauthorized for deleting the requested user (%s).",
@@ -506,11 +518,10 @@ func (c *call) logoutUser() response {
 	if !isObject {
 		return errorResponse(http.StatusBadRequest, "Invalid Request: Missing required target_user")
 	}
-	raw, present := value(tu, "user_id")
+	u, raw, present := s.userByIDField(tu)
 	if !present {
 		return errorResponse(http.StatusBadRequest, "Invalid Request: Missing required user_id")
 	}
-	u := s.lookupUser(raw)
 	if u == nil {
 		return errorf(http.StatusBadRequest, "Unknown user (%s)", display(raw))
 	}
@@ -521,11 +532,10 @@ func (c *call) logoutUser() response {
 func (c *call) getLogin() response {
 	s := c.s
 	tu, _ := objectValue(c.body, "target_user")
-	raw, present := value(tu, "user_id")
+	u, raw, present := s.userByIDField(tu)
 	if !present {
 		return missingParameters(http.StatusBadRequest)
 	}
-	u := s.lookupUser(raw)
 	if u == nil {
 		return errorf(http.StatusBadRequest, "No user found with id: (%s)", display(raw))
 	}
@@ -571,11 +581,10 @@ func (c *call) updateUserAttributes() response {
 	if !isObject {
 		return errorResponse(http.StatusBadRequest, "No target user attribute in request")
 	}
-	raw, present := value(ta, "user_id")
+	u, _, present := s.userByIDField(ta)
 	if !present {
 		return errorResponse(http.StatusBadRequest, "Missing required parameters")
 	}
-	u := s.lookupUser(raw)
 	if u == nil {
 		return errorResponse(http.StatusBadRequest, "Missing or invalid user")
 	}
@@ -616,29 +625,14 @@ func (c *call) updateUserAttributes() response {
 		"toggle_control_panel": &next.ToggleControlPanel,
 		"chat_sfx":             &next.ChatSFX,
 	}
-	for key, dst := range bools {
-		if v, present := value(ta, key); present {
-			b, isBool := v.(bool)
-			if !isBool {
-				return htmlError500()
-			}
-			*dst = b
-		}
-	}
 	strs := map[string]*string{
 		"theme":              &next.Theme,
 		"preferred_language": &next.PreferredLanguage,
 		"preferred_timezone": &next.PreferredTimezone,
 		"ssh_public_key":     &next.SSHPublicKey,
 	}
-	for key, dst := range strs {
-		if v, present := value(ta, key); present {
-			sv, isString := v.(string)
-			if !isString {
-				return htmlError500()
-			}
-			*dst = sv
-		}
+	if !readTyped(ta, bools) || !readTyped(ta, strs) {
+		return htmlError500()
 	}
 	u.Attributes = next
 	s.touch()

@@ -455,3 +455,41 @@ func TestPasswordMatches(t *testing.T) {
 		t.Fatal("an unknown user matches")
 	}
 }
+
+func TestUserColumnsOfTheWrongType(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, kasmsim.Options{})
+	id := h.createUser("typed@example.com")
+	update := func(column string, v any) result {
+		return h.call("update_user", map[string]any{"target_user": map[string]any{
+			"user_id": id, "username": "typed@example.com", "first_name": "Changed", column: v,
+		}})
+	}
+	for column, v := range map[string]any{"locked": "yes", "disabled": 1, "realm": true, "password": 7} {
+		expectHTML500(t, update(column, v))
+		expectHTML500(t, h.call("create_user", map[string]any{"target_user": map[string]any{"username": "new-" + column + "@example.com", column: v}}))
+	}
+	if u, _ := h.sim.User(id); u.FirstName != nil || u.Locked || u.Realm != "local" {
+		t.Fatalf("a refused update changed the user: %+v", u)
+	}
+	if _, found := h.sim.UserByName("new-locked@example.com"); found {
+		t.Fatal("a refused create_user created the user")
+	}
+
+	// Null counts as not sent.
+	h.ok("update_user", map[string]any{"target_user": map[string]any{
+		"user_id": id, "username": "typed@example.com", "locked": true, "realm": nil, "disabled": nil, "password": nil,
+	}})
+	if u, _ := h.sim.User(id); !u.Locked || u.Disabled || u.Realm != "local" {
+		t.Fatalf("after an update with nulls: %+v", u)
+	}
+
+	for column, v := range map[string]any{"show_tips": "yes", "chat_sfx": 0, "theme": 1, "ssh_public_key": false} {
+		expectHTML500(t, h.call("update_user_attributes", map[string]any{"target_user_attributes": map[string]any{
+			"user_id": id, "theme": "Changed", column: v,
+		}}))
+	}
+	if u, _ := h.sim.User(id); u.Attributes.Theme == "Changed" {
+		t.Fatalf("a refused attribute update changed the theme")
+	}
+}
