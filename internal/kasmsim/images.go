@@ -46,10 +46,6 @@ func imageJSON(img *ImageRecord) map[string]any {
 			"value":    p.port,
 		})
 	}
-	categories := img.Categories
-	if categories == nil {
-		categories = []string{}
-	}
 	return map[string]any{
 		"image_id":                     img.ID,
 		"name":                         img.Name,
@@ -66,7 +62,7 @@ func imageJSON(img *ImageRecord) map[string]any {
 		"y_res":                        img.YRes,
 		"image_src":                    img.ImageSrc,
 		"image_type":                   img.ImageType,
-		"categories":                   categories,
+		"categories":                   categoriesJSON(img),
 		"default_category":             nil,
 		"docker_registry":              img.DockerRegistry,
 		"docker_user":                  nil,
@@ -107,20 +103,24 @@ func imageRefJSON(img *ImageRecord) map[string]any {
 	if img == nil {
 		return map[string]any{}
 	}
-	categories := img.Categories
-	if categories == nil {
-		categories = []string{}
-	}
 	return map[string]any{
 		"image_id":           img.ID,
 		"name":               img.Name,
 		"friendly_name":      img.FriendlyName,
 		"image_src":          img.ImageSrc,
 		"session_time_limit": intOrNull(img.SessionTimeLimit),
-		"categories":         categories,
+		"categories":         categoriesJSON(img),
 		"default_category":   nil,
 		"image_type":         img.ImageType,
 	}
+}
+
+// categoriesJSON is an image's categories as a JSON list, never null.
+func categoriesJSON(img *ImageRecord) []string {
+	if img.Categories == nil {
+		return []string{}
+	}
+	return img.Categories
 }
 
 func orEmpty(m map[string]any) map[string]any {
