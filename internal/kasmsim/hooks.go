@@ -27,32 +27,28 @@ func (s *Server) withChange(fn func() error) error {
 	return err
 }
 
-func (s *Server) userLocked(id string) (*UserRecord, error) {
+// rowByID finds the row a hook names by id (either form); kind names the
+// row in the ErrNotFound error.
+func rowByID[T any](rows map[string]*T, kind, id string) (*T, error) {
 	hexID, _ := normalizeID(id)
-	u := s.users[hexID]
-	if u == nil {
-		return nil, fmt.Errorf("user %q: %w", id, ErrNotFound)
+	if row := rows[hexID]; row != nil {
+		return row, nil
 	}
-	return u, nil
+	return nil, fmt.Errorf("%s %q: %w", kind, id, ErrNotFound)
+}
+
+func (s *Server) userLocked(id string) (*UserRecord, error) {
+	return rowByID(s.users, "user", id)
 }
 
 func (s *Server) groupLocked(id string) (*GroupRecord, error) {
-	hexID, _ := normalizeID(id)
-	g := s.groups[hexID]
-	if g == nil {
-		return nil, fmt.Errorf("group %q: %w", id, ErrNotFound)
-	}
-	return g, nil
+	return rowByID(s.groups, "group", id)
 }
 
+// sessionLocked reaps first, so a session past its end counts as unknown.
 func (s *Server) sessionLocked(kasmID string) (*SessionRecord, error) {
-	hexID, _ := normalizeID(kasmID)
 	s.reapLocked(s.now())
-	k := s.sessions[hexID]
-	if k == nil {
-		return nil, fmt.Errorf("session %q: %w", kasmID, ErrNotFound)
-	}
-	return k, nil
+	return rowByID(s.sessions, "session", kasmID)
 }
 
 // withRow runs fn under withChange on the row lookup finds for id; when
@@ -77,8 +73,7 @@ func (s *Server) withGroup(id string, fn func(*GroupRecord) error) error {
 	return withRow(s, s.groupLocked, id, fn)
 }
 
-// withSession runs fn on a live session; sessions past their end are reaped
-// first, so they count as unknown.
+// withSession runs fn on a live session.
 func (s *Server) withSession(kasmID string, fn func(*SessionRecord) error) error {
 	return withRow(s, s.sessionLocked, kasmID, fn)
 }
