@@ -157,6 +157,14 @@ func mustRead(t *testing.T, d *userDirectory, id string) *kasm.User {
 	return u
 }
 
+// mustReadFirst reads the users idOf(0) to idOf(n-1) in turn.
+func mustReadFirst(t *testing.T, d *userDirectory, n int) {
+	t.Helper()
+	for i := range n {
+		mustRead(t, d, idOf(i))
+	}
+}
+
 func expectCounts(t *testing.T, f *fakeUserReader, wantGetUser, wantGetUsers int) {
 	t.Helper()
 	if getUser, getUsers := f.counts(); getUser != wantGetUser || getUsers != wantGetUsers {
@@ -167,9 +175,7 @@ func expectCounts(t *testing.T, f *fakeUserReader, wantGetUser, wantGetUsers int
 func TestUserDirectoryFewReadsAreDirect(t *testing.T) {
 	reader := newFakeUserReader(10)
 	d, clock := newTestDirectory(reader)
-	for i := range 3 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 3)
 	// Reads spread out in time never reach the threshold.
 	for i := range 5 {
 		clock.Advance(userDirectoryWindow)
@@ -181,9 +187,7 @@ func TestUserDirectoryFewReadsAreDirect(t *testing.T) {
 func TestUserDirectoryServesBurstsFromOneListing(t *testing.T) {
 	reader := newFakeUserReader(100)
 	d, _ := newTestDirectory(reader)
-	for i := range 100 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 100)
 	// Three direct reads, then the fourth loads the listing that serves the rest.
 	expectCounts(t, reader, 3, 1)
 }
@@ -192,9 +196,7 @@ func TestUserDirectoryWaitsForAsManyReadsAsPages(t *testing.T) {
 	reader := newFakeUserReader(100)
 	d, _ := newTestDirectory(reader)
 	d.pageSize = 10
-	for i := range 9 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 9)
 	// The fourth read looked at the first page: ten pages are more than four reads, so the
 	// directory kept reading directly.
 	expectCounts(t, reader, 9, 1)
@@ -209,9 +211,7 @@ func TestUserDirectoryWaitsForAsManyReadsAsPages(t *testing.T) {
 	d, clock := newTestDirectory(small)
 	d.pageSize = 10
 	for round := range 3 {
-		for i := range 9 {
-			mustRead(t, d, idOf(i))
-		}
+		mustReadFirst(t, d, 9)
 		clock.Advance(userDirectoryWindow + time.Second)
 		if round == 0 {
 			expectCounts(t, small, 9, 1)
@@ -239,9 +239,7 @@ func TestUserDirectoryListsOnceUnderConcurrentReads(t *testing.T) {
 func TestUserDirectoryWaitersShareTheListingInFlight(t *testing.T) {
 	reader := newFakeUserReader(20)
 	d, _ := newTestDirectory(reader)
-	for i := range 3 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 3)
 	reader.listEnter, reader.listGate = make(chan struct{}), make(chan struct{})
 
 	var wg sync.WaitGroup
@@ -273,9 +271,7 @@ func TestUserDirectoryWaitersShareTheListingInFlight(t *testing.T) {
 func TestUserDirectoryInvalidateDropsTheSnapshot(t *testing.T) {
 	reader := newFakeUserReader(10)
 	d, _ := newTestDirectory(reader)
-	for i := range 5 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 5)
 	expectCounts(t, reader, 3, 1)
 
 	// A write renames a user; the next read must not serve the old name.
@@ -290,9 +286,7 @@ func TestUserDirectoryInvalidateDropsTheSnapshot(t *testing.T) {
 func TestUserDirectoryDiscardsAListingOverlappingAWrite(t *testing.T) {
 	reader := newFakeUserReader(10)
 	d, _ := newTestDirectory(reader)
-	for i := range 3 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 3)
 	reader.listEnter, reader.listGate = make(chan struct{}), make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
@@ -318,9 +312,7 @@ func TestUserDirectoryDiscardsAListingOverlappingAWrite(t *testing.T) {
 func TestUserDirectoryConfirmsMissingUsers(t *testing.T) {
 	reader := newFakeUserReader(10)
 	d, _ := newTestDirectory(reader)
-	for i := range 4 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 4)
 	expectCounts(t, reader, 3, 1)
 
 	// Created after the listing: found by get_user.
@@ -347,9 +339,7 @@ func TestUserDirectoryWithoutGroupsReadsDirectly(t *testing.T) {
 	expectCounts(t, reader, 10, 1)
 
 	clock.Advance(userDirectorySnapshotTTL)
-	for i := range 4 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 4)
 	expectCounts(t, reader, 14, 2)
 }
 
@@ -357,18 +347,14 @@ func TestUserDirectoryListingFailureFallsBack(t *testing.T) {
 	reader := newFakeUserReader(10)
 	reader.listErr = fmt.Errorf("kasm: get_users: %w", kasm.ErrUnauthorized)
 	d, _ := newTestDirectory(reader)
-	for i := range 10 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 10)
 	expectCounts(t, reader, 10, 1)
 }
 
 func TestUserDirectorySnapshotExpires(t *testing.T) {
 	reader := newFakeUserReader(10)
 	d, clock := newTestDirectory(reader)
-	for i := range 5 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 5)
 	expectCounts(t, reader, 3, 1)
 
 	clock.Advance(userDirectorySnapshotTTL - time.Second)
@@ -387,9 +373,7 @@ func TestUserDirectorySnapshotExpires(t *testing.T) {
 func TestUserDirectoryCancelledWaiterGivesUp(t *testing.T) {
 	reader := newFakeUserReader(10)
 	d, _ := newTestDirectory(reader)
-	for i := range 3 {
-		mustRead(t, d, idOf(i))
-	}
+	mustReadFirst(t, d, 3)
 	reader.listEnter, reader.listGate = make(chan struct{}), make(chan struct{})
 	loaded := make(chan struct{})
 	go func() {
