@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -98,7 +97,7 @@ data "kasm_groups" "all_users" {
 			},
 			{
 				Config:      acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView) + config,
-				ExpectError: regexp.MustCompile(`(?s)Unable to Read Kasm Groups.*\(Groups\s+View\)`),
+				ExpectError: acctest.ExpectErrorText("Unable to Read Kasm Groups", "(Groups View)"),
 			},
 		},
 	})

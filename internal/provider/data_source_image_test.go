@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -155,7 +154,7 @@ func TestAccImageDataSource_exactlyOneKey(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      `data "kasm_image" "test" {}`,
-				ExpectError: regexp.MustCompile(`Missing Attribute Configuration[\s\S]*Exactly one of these attributes must be configured`),
+				ExpectError: acctest.ExpectErrorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured"),
 			},
 			{
 				Config: `
@@ -164,7 +163,7 @@ data "kasm_image" "test" {
   friendly_name = "Kasm Chrome"
 }
 `,
-				ExpectError: regexp.MustCompile(`Invalid Attribute Combination[\s\S]*Exactly one of these attributes must be configured`),
+				ExpectError: acctest.ExpectErrorText("Invalid Attribute Combination", "Exactly one of these attributes must be configured"),
 			},
 			{
 				Config:      imageDataSourceConfig("friendly_name", ""),

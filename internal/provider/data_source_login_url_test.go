@@ -52,7 +52,7 @@ func TestAccLoginURLDataSource_unknownUser(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      loginURLDataSourceConfig(missing),
-				ExpectError: regexp.MustCompile(`Unable to Read Kasm Login URL[\s\S]*No user found with id`),
+				ExpectError: acctest.ExpectErrorText("Unable to Read Kasm Login URL", "No user found with id"),
 			},
 		},
 	})
@@ -69,8 +69,8 @@ func TestAccLoginURLDataSource_missingPermission(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: restricted + loginURLDataSourceConfig(user.ID),
-				ExpectError: regexp.MustCompile(`Unable to Read Kasm Login URL[\s\S]*The Kasm server refused the API key` +
-					`[\s\S]*\(Users\s+Auth\s+Session\)`),
+				ExpectError: acctest.ExpectErrorText("Unable to Read Kasm Login URL", "The Kasm server refused the API key",
+					"(Users Auth Session)"),
 			},
 		},
 	})

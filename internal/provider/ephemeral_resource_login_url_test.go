@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -44,7 +43,7 @@ func TestAccLoginURLEphemeralResource_unknownUser(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      loginURLEphemeralConfig("5d1c0e2f3a4b4c6d8e9f0a1b2c3d4e5f"),
-				ExpectError: regexp.MustCompile(`Unable to Open Kasm Login URL[\s\S]*No user found with id`),
+				ExpectError: acctest.ExpectErrorText("Unable to Open Kasm Login URL", "No user found with id"),
 			},
 		},
 	})

@@ -61,8 +61,8 @@ func TestAccSessionJoinEphemeralResource_unknownShareID(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: sessionJoinEphemeralConfig(shareID, viewer.ID),
-				ExpectError: regexp.MustCompile(`Unable to Open Kasm Session Join[\s\S]*No\s+Kasm\s+found\s+with\s+share_id\s+\(` +
-					shareID + `\)`),
+				ExpectError: acctest.ExpectErrorText("Unable to Open Kasm Session Join",
+					"No Kasm found with share_id ("+shareID+")"),
 			},
 		},
 	})
@@ -106,8 +106,8 @@ func TestAccSessionJoinEphemeralResource_missingPermission(t *testing.T) {
 			{
 				Config: restricted +
 					sessionJoinEphemeralConfig("30a09d61", viewer.ID),
-				ExpectError: regexp.MustCompile(`Unable to Open Kasm Session Join[\s\S]*The Kasm server refused the API key` +
-					`[\s\S]*\(User,\s+Users\s+Auth\s+Session\)`),
+				ExpectError: acctest.ExpectErrorText("Unable to Open Kasm Session Join", "The Kasm server refused the API key",
+					"(User, Users Auth Session)"),
 			},
 		},
 	})

@@ -83,7 +83,7 @@ provider "kasm" {
   base_url = terraform_data.url.output
 }
 ` + imagesQuery,
-			ExpectError: regexp.MustCompile(`(?s)Unknown Kasm Provider Setting.*base_url is not known until\s+apply`),
+			ExpectError: acctest.ExpectErrorText("Unknown Kasm Provider Setting", "base_url is not known until apply"),
 		}},
 	})
 }

@@ -181,7 +181,7 @@ func TestAccGroupImage_missingPermission(t *testing.T) {
 			{
 				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermGroupsView, kasmsim.PermImagesView) +
 					testAccGroupImage.literalConfig(group.ID, image),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm Group Image.*\(Groups\s+Modify,`),
+				ExpectError: acctest.ExpectErrorText("Unable to Create Kasm Group Image", "(Groups Modify,"),
 			},
 		},
 	})

@@ -173,13 +173,13 @@ func TestAccGroupMembership_missingPermission(t *testing.T) {
 			{
 				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView) +
 					testAccMembership.literalConfig(group.ID, user.ID),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm Group Membership.*\(Groups\s+Modify,`),
+				ExpectError: acctest.ExpectErrorText("Unable to Create Kasm Group Membership", "(Groups Modify,"),
 			},
 			{
 				// The Administrators group is a system group: Groups Modify is not enough.
 				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView, kasmsim.PermGroupsModify) +
 					testAccMembership.literalConfig(kasmsim.AdministratorsGroupID, user.ID),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm Group Membership.*Groups\s+Modify\s+System`),
+				ExpectError: acctest.ExpectErrorText("Unable to Create Kasm Group Membership", "Groups Modify System"),
 			},
 			{
 				// Reading a membership takes Users View.
@@ -188,7 +188,7 @@ func TestAccGroupMembership_missingPermission(t *testing.T) {
 				ResourceName:  testAccMembership.address(),
 				ImportState:   true,
 				ImportStateId: group.ID + "/" + user.ID,
-				ExpectError:   regexp.MustCompile(`(?s)Unable to Read Kasm Group Membership.*\(Users\s+View\)`),
+				ExpectError:   acctest.ExpectErrorText("Unable to Read Kasm Group Membership", "(Users View)"),
 			},
 		},
 	})

@@ -278,7 +278,7 @@ func TestAccGroup_systemGroups(t *testing.T) {
 				ResourceName:  testAccGroupAddress,
 				ImportState:   true,
 				ImportStateId: "All Users",
-				ExpectError:   regexp.MustCompile(`(?s)"All Users" is a system group,.*cannot create,\s+import or destroy it`),
+				ExpectError:   acctest.ExpectErrorText(`"All Users" is a system group,`, "cannot create, import or destroy it"),
 			},
 			{
 				Config:        testAccGroupConfig(acctest.RandomName("tf-acc-group"), 10),
@@ -367,7 +367,7 @@ func TestAccGroup_errors(t *testing.T) {
 				ResourceName:  testAccGroupAddress,
 				ImportState:   true,
 				ImportStateId: "00000000000000000000000000000001",
-				ExpectError:   regexp.MustCompile(`No Kasm group has the id or name\s+"00000000000000000000000000000001"`),
+				ExpectError:   acctest.ExpectErrorText(`No Kasm group has the id or name "00000000000000000000000000000001"`),
 			},
 			{
 				Config:        testAccGroupConfig(acctest.RandomName("tf-acc-group"), 10),
@@ -404,7 +404,7 @@ func TestAccGroup_missingPermission(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      provider + testAccGroupConfig(acctest.RandomName("tf-acc-group"), 10),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm Group.*permissions\s+this\s+operation\s+needs\s+\(Groups\s+Create\)`),
+				ExpectError: acctest.ExpectErrorText("Unable to Create Kasm Group", "permissions this operation needs (Groups Create)"),
 			},
 		},
 	})

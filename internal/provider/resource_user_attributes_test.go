@@ -324,7 +324,7 @@ func TestAccUserAttributes_missingPermission(t *testing.T) {
 			{
 				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView) +
 					testAccUserAttributesConfig(user.ID, `theme = "Dark"`),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm User Attributes.*\(Users\s+Modify,\s+Users\s+View\)`),
+				ExpectError: acctest.ExpectErrorText("Unable to Create Kasm User Attributes", "(Users Modify, Users View)"),
 			},
 			{
 				Config: acctest.RestrictedProviderConfig(t, kasmsim.PermUsersModify) +
@@ -332,7 +332,7 @@ func TestAccUserAttributes_missingPermission(t *testing.T) {
 				ResourceName:  testAccUserAttributesAddress,
 				ImportState:   true,
 				ImportStateId: user.ID,
-				ExpectError:   regexp.MustCompile(`(?s)Unable to Read Kasm User Attributes.*\(Users\s+View\)`),
+				ExpectError:   acctest.ExpectErrorText("Unable to Read Kasm User Attributes", "(Users View)"),
 			},
 		},
 	})
