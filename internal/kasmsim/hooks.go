@@ -13,20 +13,6 @@ var (
 	ErrInvalidArgument = errors.New("kasmsim: invalid argument")
 )
 
-// withChange runs fn under the lock and notifies Options.OnChange when it
-// changed the state.
-func (s *Server) withChange(fn func() error) error {
-	s.mu.Lock()
-	before := s.rev
-	err := fn()
-	changed := s.rev != before
-	s.mu.Unlock()
-	if changed {
-		s.notifyChange()
-	}
-	return err
-}
-
 // rowByID finds the row a hook names by id (either form); kind names the
 // row in the ErrNotFound error.
 func rowByID[T any](rows map[string]*T, kind, id string) (*T, error) {

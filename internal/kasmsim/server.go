@@ -254,23 +254,33 @@ func (s *Server) handle(r *http.Request, name string, ep endpoint) response {
 		return htmlError500()
 	}
 
+	var resp response
+	_ = s.withChange(func() error {
+		resp = s.dispatch(&call{
+			s:         s,
+			name:      name,
+			body:      obj,
+			host:      r.Host,
+			hdrKey:    r.Header.Get("api-key"),
+			hdrSecret: r.Header.Get("api-key-secret"),
+		}, ep)
+		return nil
+	})
+	return resp
+}
+
+// withChange runs fn under the lock and notifies Options.OnChange when it
+// changed the state.
+func (s *Server) withChange(fn func() error) error {
 	s.mu.Lock()
 	before := s.rev
-	resp := s.dispatch(&call{
-		s:         s,
-		name:      name,
-		body:      obj,
-		host:      r.Host,
-		hdrKey:    r.Header.Get("api-key"),
-		hdrSecret: r.Header.Get("api-key-secret"),
-	}, ep)
+	err := fn()
 	changed := s.rev != before
 	s.mu.Unlock()
-
 	if changed {
 		s.notifyChange()
 	}
-	return resp
+	return err
 }
 
 func (s *Server) notifyChange() {
