@@ -278,7 +278,6 @@ func TestAccUserAttributes_drift(t *testing.T) {
 }
 
 func TestAccUserAttributes_errors(t *testing.T) {
-	const unknownID = "0000000000000000000000000000abcd"
 	user := acctest.CreateUser(t, "tf-acc-user")
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -287,8 +286,8 @@ func TestAccUserAttributes_errors(t *testing.T) {
 		CheckDestroy:             testAccCheckUserAttributesDestroy(t, ""),
 		Steps: []resource.TestStep{
 			{
-				Config:      testAccUserAttributesConfig(unknownID, `theme = "Dark"`),
-				ExpectError: acctest.ExpectErrorText("user_id", "No Kasm user has the id "+unknownID+"."),
+				Config:      testAccUserAttributesConfig(testAccUnknownID, `theme = "Dark"`),
+				ExpectError: acctest.ExpectErrorText("user_id", "No Kasm user has the id "+testAccUnknownID+"."),
 			},
 			{
 				Config:      testAccUserAttributesConfig(user.ID, `default_image = "chrome"`),
@@ -306,7 +305,7 @@ func TestAccUserAttributes_errors(t *testing.T) {
 				Config:        testAccUserAttributesConfig(user.ID),
 				ResourceName:  testAccUserAttributesAddress,
 				ImportState:   true,
-				ImportStateId: unknownID,
+				ImportStateId: testAccUnknownID,
 				ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
 			},
 		},

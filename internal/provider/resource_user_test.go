@@ -328,32 +328,13 @@ func TestAccUser_wrongCredentials(t *testing.T) {
 	acctest.PreCheck(t)
 	provider := acctest.ProviderConfig(acctest.BaseURL(), acctest.APIKey(),
 		"not-the-secret-0123456789abcdef")
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      provider + testAccUserConfig(acctest.RandomName("tf-creds")+"@example.com", ""),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm User.*refused the API key`),
-			},
-		},
-	})
+	testAccExpectUserCreateError(t, provider, "tf-creds", acctest.ExpectErrorText("Unable to Create Kasm User", "refused the API key"))
 }
 
 func TestAccUser_missingPermission(t *testing.T) {
 	provider := acctest.RestrictedProviderConfig(t, kasmsim.PermUsersView)
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      provider + testAccUserConfig(acctest.RandomName("tf-perm")+"@example.com", ""),
-				ExpectError: acctest.ExpectErrorText("Unable to Create Kasm User", "permissions this operation needs (Users Create)"),
-			},
-		},
-	})
+	testAccExpectUserCreateError(t, provider, "tf-perm",
+		acctest.ExpectErrorText("Unable to Create Kasm User", "permissions this operation needs (Users Create)"))
 }
 
 func TestAccUser_unreachableServer(t *testing.T) {
@@ -367,14 +348,20 @@ func TestAccUser_unreachableServer(t *testing.T) {
 		t.Fatalf("closing the port: %v", err)
 	}
 	provider := acctest.ProviderConfig(closedURL, "somekey", "somesecret", "max_retries = 0")
+	testAccExpectUserCreateError(t, provider, "tf-offline", acctest.ExpectErrorText("Unable to Create Kasm User", "could not be reached"))
+}
 
+// testAccExpectUserCreateError creates a user, named from namePrefix, through the provider
+// configured by provider, and expects the create to fail with want.
+func testAccExpectUserCreateError(t *testing.T, provider, namePrefix string, want *regexp.Regexp) {
+	t.Helper()
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      provider + testAccUserConfig(acctest.RandomName("tf-offline")+"@example.com", ""),
-				ExpectError: regexp.MustCompile(`(?s)Unable to Create Kasm User.*could not be reached`),
+				Config:      provider + testAccUserConfig(acctest.RandomName(namePrefix)+"@example.com", ""),
+				ExpectError: want,
 			},
 		},
 	})
